@@ -1,0 +1,15 @@
+//! fahras — full-text search over the Arabic documents of the Conference of the Parties to
+//! the UN Convention against Transnational Organized Crime.
+//!
+//! The flow of data, one module per stage: [`corpus`] loads documents and splits them into
+//! passages, [`analysis`] is the Arabic analyzer, [`index`] builds and opens the tantivy
+//! index, [`search`] parses queries and runs them, and [`output`] prints results.
+
+pub mod analysis;
+pub mod corpus;
+pub mod error;
+pub mod index;
+pub mod output;
+pub mod search;
+
+pub use error::{Error, Result};
