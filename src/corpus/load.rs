@@ -1,0 +1,502 @@
+//! Reading the corpus directory: every `*.txt` file under it becomes a [`Document`], described
+//! by `manifest.toml` where it has an entry and by its own text otherwise.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::manifest::{load_manifest, Manifest};
+use super::metadata::{extract, infer_year};
+use super::{Document, Metadata};
+use crate::{Error, Result};
+
+const MANIFEST: &str = "manifest.toml";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Load the good files and list the bad ones in [`LoadReport::skipped`], instead of failing.
+    pub skip_bad_files: bool,
+}
+
+#[derive(Debug)]
+pub struct LoadReport {
+    /// The documents, sorted by file.
+    pub documents: Vec<Document>,
+    /// Why each bad file was left out (only with [`LoadOptions::skip_bad_files`]).
+    pub skipped: Vec<Error>,
+    /// Size of the loaded documents' files.
+    pub bytes: u64,
+}
+
+/// Reads every `*.txt` file under `dir`, and `dir/manifest.toml` if present.
+///
+/// A file must be non-empty UTF-8 text (a byte-order mark is allowed, and removed). Bad files
+/// fail the whole load with [`Error::BadCorpusFiles`] naming every one of them, unless
+/// `opts.skip_bad_files`. A manifest entry for a file that does not exist is an error.
+pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
+    let files = text_files(dir)?;
+    let manifest_path = dir.join(MANIFEST);
+    let manifest = if manifest_path.is_file() {
+        let manifest = load_manifest(&manifest_path)?;
+        check_manifest_files(&manifest_path, &manifest, &files)?;
+        manifest
+    } else {
+        Manifest::default()
+    };
+
+    let loaded: Vec<Result<(Document, u64)>> = files
+        .par_iter()
+        .map(|(file, path)| load_document(file, path, &manifest))
+        .collect();
+    let mut report = LoadReport {
+        documents: Vec::with_capacity(loaded.len()),
+        skipped: Vec::new(),
+        bytes: 0,
+    };
+    for result in loaded {
+        match result {
+            Ok((document, bytes)) => {
+                report.bytes += bytes;
+                report.documents.push(document);
+            }
+            Err(e) => report.skipped.push(e),
+        }
+    }
+    if !report.skipped.is_empty() && !opts.skip_bad_files {
+        return Err(Error::BadCorpusFiles(report.skipped));
+    }
+    Ok(report)
+}
+
+/// The files that make up the corpus, as (path relative to `dir` with `/` separators, path),
+/// sorted: the `*.txt` files and `manifest.toml` if present. What changes here changes the
+/// index.
+pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files = text_files(dir)?;
+    let manifest = dir.join(MANIFEST);
+    if manifest.is_file() {
+        files.push((MANIFEST.to_owned(), manifest));
+        files.sort();
+    }
+    Ok(files)
+}
+
+/// The `*.txt` files under `dir`, sorted by relative path. Hidden files and directories
+/// (`.git`, editor backups) are not corpus; symlinks are followed, except into a directory
+/// the walk is already inside.
+fn text_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let unusable = |reason: &str| Error::CorpusDir {
+        path: dir.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if !dir.exists() {
+        return Err(unusable("it does not exist"));
+    }
+    if !dir.is_dir() {
+        return Err(unusable("it is not a directory"));
+    }
+    let mut files = Vec::new();
+    walk(dir, "", &mut Vec::new(), &mut files)?;
+    if files.is_empty() {
+        return Err(unusable("it contains no .txt files"));
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    ancestors: &mut Vec<PathBuf>,
+    files: &mut Vec<(String, PathBuf)>,
+) -> Result<()> {
+    let canonical = fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    if ancestors.contains(&canonical) {
+        return Ok(()); // a symlink loop: its files are already being listed
+    }
+    ancestors.push(canonical);
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        // Follows symlinks. A broken one named *.txt is still listed, so that reading it fails
+        // with an error naming it rather than it vanishing from the corpus.
+        let is_dir = fs::metadata(&path).is_ok_and(|m| m.is_dir());
+        if !is_dir && !is_text_file(&name) {
+            continue;
+        }
+        // Ids are strings; a lossy one would not name the file.
+        if matches!(name, Cow::Owned(_)) {
+            return Err(Error::BadCorpusFile {
+                path,
+                reason: "its name is not valid UTF-8; rename it".to_owned(),
+            });
+        }
+        let rel = format!("{prefix}{name}");
+        if is_dir {
+            walk(&path, &format!("{rel}/"), ancestors, files)?;
+        } else {
+            files.push((rel, path));
+        }
+    }
+    ancestors.pop();
+    Ok(())
+}
+
+fn is_text_file(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
+}
+
+fn check_manifest_files(
+    manifest_path: &Path,
+    manifest: &Manifest,
+    files: &[(String, PathBuf)],
+) -> Result<()> {
+    let known: HashSet<&str> = files.iter().map(|(file, _)| file.as_str()).collect();
+    let missing: Vec<String> = manifest
+        .files()
+        .filter(|file| !known.contains(file))
+        .map(|file| format!("{file:?}"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Manifest {
+        path: manifest_path.to_owned(),
+        reason: format!(
+            "it describes files that are not in the corpus: {}",
+            missing.join(", ")
+        ),
+    })
+}
+
+fn load_document(file: &str, path: &Path, manifest: &Manifest) -> Result<(Document, u64)> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let size = bytes.len() as u64;
+    let text = corpus_text(bytes).map_err(|reason| Error::BadCorpusFile {
+        path: path.to_owned(),
+        reason,
+    })?;
+    let metadata = merge(extract(&text), manifest.metadata(file));
+    let id = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let document = Document {
+        id: id.to_owned(),
+        file: file.to_owned(),
+        metadata,
+        text,
+    };
+    Ok((document, size))
+}
+
+/// The text of a corpus file, or why it is not usable text.
+fn corpus_text(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.is_empty() {
+        return Err("the file is empty".to_owned());
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("it is UTF-16 text; save it as UTF-8".to_owned());
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!(
+            "NUL byte at byte offset {offset}: this is a binary file, not text"
+        ));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        format!("invalid UTF-8 at byte offset {offset} (line {line}); save the file as UTF-8")
+    })?;
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    if text.trim().is_empty() {
+        return Err("the file contains no text".to_owned());
+    }
+    let chars = text.chars().count();
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !c.is_whitespace())
+        .count();
+    // Extracted text has almost none; a tenth is far beyond any text and typical of binary data.
+    if controls * 10 > chars {
+        return Err(format!(
+            "{controls} of its {chars} characters are control characters: this is binary data, not text"
+        ));
+    }
+    Ok(text)
+}
+
+/// The manifest's fields over the extracted ones. The year is worked out again from the date
+/// and session that won, so that a manifest date never sits beside an extracted year.
+fn merge(extracted: Metadata, manifest: Option<Metadata>) -> Metadata {
+    let Some(manifest) = manifest else {
+        return extracted;
+    };
+    let date = manifest.date.or(extracted.date);
+    let session = manifest.session.or(extracted.session);
+    Metadata {
+        year: manifest
+            .year
+            .or_else(|| infer_year(date.as_deref(), session)),
+        symbol: manifest.symbol.or(extracted.symbol),
+        session,
+        date,
+        body: manifest.body.or(extracted.body),
+        title: manifest.title.or(extracted.title),
+        kind: manifest.kind.or(extracted.kind),
+        job_number: manifest.job_number.or(extracted.job_number),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "مؤتمر الأطراف\n\nالدورة التاسعة\n\n١- نص الفقرة.\n";
+
+    fn seed_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+    }
+
+    fn corpus(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        dir
+    }
+
+    fn load(dir: &Path) -> Result<LoadReport> {
+        load_corpus(dir, &LoadOptions::default())
+    }
+
+    fn reasons(errors: &[Error]) -> Vec<String> {
+        errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn seed_corpus_with_its_manifest() {
+        let report = load(&seed_dir()).unwrap();
+        assert!(report.skipped.is_empty());
+        let ids: Vec<&str> = report.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "000_034d2fcbcf60e4e7",
+                "001_0a3dca724d5e52f4",
+                "002_d76cc368b9f9cf3d",
+                "003_2a7d7debe43666ee",
+                "004_b8696f3eab3e24f5"
+            ]
+        );
+        let on_disk: u64 = report
+            .documents
+            .iter()
+            .map(|d| fs::metadata(seed_dir().join(&d.file)).unwrap().len())
+            .sum();
+        assert_eq!(report.bytes, on_disk);
+
+        let meta = |i: usize| &report.documents[i].metadata;
+        let sessions: Vec<_> = (0..5).map(|i| meta(i).session).collect();
+        assert_eq!(sessions, [Some(11), Some(9), None, Some(6), Some(10)]);
+        let years: Vec<_> = (0..5).map(|i| meta(i).year).collect();
+        assert_eq!(
+            years,
+            [Some(2022), Some(2018), Some(2023), Some(2012), Some(2020)]
+        );
+        assert_eq!(meta(2).body.as_deref(), Some("WG.2"));
+        assert_eq!(meta(3).symbol.as_deref(), Some("CTOC/COP/2012/1"));
+        assert_eq!(meta(3).date.as_deref(), Some("2012-10-15"));
+        assert_eq!(meta(3).kind.as_deref(), Some("agenda"));
+        assert!((0..5).all(|i| meta(i).title.is_some() && meta(i).kind.is_some()));
+    }
+
+    #[test]
+    fn corpus_files_lists_texts_and_manifest_sorted() {
+        let files = corpus_files(&seed_dir()).unwrap();
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(names.len(), 6);
+        assert_eq!(names[5], "manifest.toml");
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
+        assert!(files.iter().all(|(f, p)| p.ends_with(f)));
+    }
+
+    #[test]
+    fn nested_files_get_slash_separated_ids() {
+        let dir = corpus(&[
+            ("b.txt", GOOD.as_bytes()),
+            ("wg2/2023/a.TXT", GOOD.as_bytes()),
+            ("notes.md", b"not corpus"),
+            (".hidden/x.txt", GOOD.as_bytes()),
+            (".x.txt", GOOD.as_bytes()),
+        ]);
+        let report = load(dir.path()).unwrap();
+        let ids: Vec<(&str, &str)> = report
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.file.as_str()))
+            .collect();
+        assert_eq!(ids, [("b", "b.txt"), ("wg2/2023/a", "wg2/2023/a.TXT")]);
+    }
+
+    #[test]
+    fn bad_files_are_all_named() {
+        let dir = corpus(&[
+            ("a_good.txt", GOOD.as_bytes()),
+            ("b_empty.txt", b""),
+            ("c_latin1.txt", b"line one\nd\xe9cision\n"),
+            ("d_binary.txt", b"%PDF-1.4\n\x00\x01\x02"),
+            ("e_controls.txt", b"\x01\x02\x03\x04ab"),
+            ("f_utf16.txt", b"\xff\xfe1\x00"),
+            ("g_blank.txt", b" \n\t\n"),
+        ]);
+        let Err(Error::BadCorpusFiles(errors)) = load(dir.path()) else {
+            panic!("bad files must fail the load");
+        };
+        let reasons = reasons(&errors);
+        assert_eq!(reasons.len(), 6, "{reasons:#?}");
+        let expected = [
+            ("b_empty.txt", "the file is empty"),
+            ("c_latin1.txt", "invalid UTF-8 at byte offset 10 (line 2)"),
+            ("d_binary.txt", "NUL byte at byte offset 9"),
+            (
+                "e_controls.txt",
+                "4 of its 6 characters are control characters",
+            ),
+            ("f_utf16.txt", "UTF-16"),
+            ("g_blank.txt", "no text"),
+        ];
+        for (reason, (file, why)) in reasons.iter().zip(expected) {
+            assert!(reason.contains(file) && reason.contains(why), "{reason}");
+        }
+        assert!(errors
+            .iter()
+            .all(|e| matches!(e, Error::BadCorpusFile { .. })));
+    }
+
+    #[test]
+    fn skipping_bad_files_keeps_the_good_ones() {
+        let dir = corpus(&[("a.txt", GOOD.as_bytes()), ("b.txt", b"\xc3(")]);
+        let opts = LoadOptions {
+            skip_bad_files: true,
+        };
+        let report = load_corpus(dir.path(), &opts).unwrap();
+        assert_eq!(report.documents.len(), 1);
+        assert_eq!(report.bytes, GOOD.len() as u64);
+        let skipped = reasons(&report.skipped);
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].contains("b.txt") && skipped[0].contains("byte offset 0"));
+    }
+
+    #[test]
+    fn byte_order_mark_is_allowed_and_removed() {
+        let dir = corpus(&[("a.txt", "\u{FEFF}نص\r\n".as_bytes())]);
+        let report = load(dir.path()).unwrap();
+        assert_eq!(report.documents[0].text, "نص\r\n");
+    }
+
+    #[test]
+    fn manifest_wins_field_by_field_and_unlisted_files_are_loaded() {
+        let manifest = r#"
+            [documents."a.txt"]
+            date = "2019-01-05"
+            title = "عنوان من البيان"
+        "#;
+        let dir = corpus(&[
+            ("a.txt", GOOD.as_bytes()),
+            ("b.txt", GOOD.as_bytes()),
+            ("manifest.toml", manifest.as_bytes()),
+        ]);
+        let report = load(dir.path()).unwrap();
+        let a = &report.documents[0].metadata;
+        assert_eq!(a.title.as_deref(), Some("عنوان من البيان"));
+        assert_eq!(a.date.as_deref(), Some("2019-01-05"));
+        assert_eq!(a.year, Some(2019), "the year follows the manifest's date");
+        assert_eq!(a.session, Some(9), "extracted where the manifest is silent");
+        let b = &report.documents[1].metadata;
+        assert_eq!(
+            (b.session, b.year, b.title.as_deref()),
+            (Some(9), Some(2018), None)
+        );
+    }
+
+    #[test]
+    fn manifest_entry_for_a_missing_file_is_an_error() {
+        let manifest =
+            "[documents.\"a.txt\"]\nsession = 9\n[documents.\"gone.txt\"]\nsession = 1\n";
+        let dir = corpus(&[
+            ("a.txt", GOOD.as_bytes()),
+            ("manifest.toml", manifest.as_bytes()),
+        ]);
+        let err = load(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Manifest { .. }), "{err}");
+        assert!(err.to_string().contains("\"gone.txt\""), "{err}");
+    }
+
+    #[test]
+    fn manifest_with_an_unknown_key_is_an_error() {
+        let manifest = "[documents.\"a.txt\"]\nsesion = 9\n";
+        let dir = corpus(&[
+            ("a.txt", GOOD.as_bytes()),
+            ("manifest.toml", manifest.as_bytes()),
+        ]);
+        let err = load(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("sesion"), "{err}");
+    }
+
+    #[test]
+    fn missing_or_empty_corpus_directories_are_errors() {
+        let dir = corpus(&[("notes.md", b"no text files")]);
+        let err = load(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("contains no .txt files"), "{err}");
+        let err = load(&dir.path().join("nowhere")).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        let err = load(&dir.path().join("notes.md")).unwrap_err();
+        assert!(err.to_string().contains("not a directory"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_not_followed_forever() {
+        let dir = corpus(&[("sub/a.txt", GOOD.as_bytes())]);
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
+        std::os::unix::fs::symlink("missing.txt", dir.path().join("broken.txt")).unwrap();
+        let files = corpus_files(dir.path()).unwrap();
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(names, ["broken.txt", "sub/a.txt"]);
+        let report = load_corpus(
+            dir.path(),
+            &LoadOptions {
+                skip_bad_files: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(report.documents.len(), 1);
+        assert!(reasons(&report.skipped)[0].contains("broken.txt"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_names_must_be_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = corpus(&[("a.txt", GOOD.as_bytes())]);
+        let name = std::ffi::OsStr::from_bytes(b"d\xe9cision.txt");
+        fs::write(dir.path().join(name), GOOD).unwrap();
+        let err = load(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+}
