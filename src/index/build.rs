@@ -1,0 +1,196 @@
+//! Building an index generation from the corpus: load and split in parallel (rayon),
+//! analyze and write with tantivy's own indexing threads, then swap it in atomically.
+
+use std::path::Path;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use tantivy::schema::Facet;
+use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+
+use super::{fingerprint, Fields, IndexMeta, CURRENT, META, SCHEMA_VERSION};
+use crate::corpus::{self, Document, LoadOptions, Passage};
+use crate::{analysis, Error, Result};
+
+/// Memory budget of tantivy's writer per indexing thread.
+const WRITER_MEMORY_PER_THREAD: usize = 128 << 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Index the readable files and report the others instead of failing.
+    pub skip_bad_files: bool,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub documents: u64,
+    pub passages: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    /// Files that were not indexed, with the reason (only with `skip_bad_files`).
+    pub skipped: Vec<Error>,
+}
+
+impl std::fmt::Display for BuildSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = self.bytes as f64 / 1e6;
+        write!(
+            f,
+            "indexed {} documents, {} passages ({mb:.2} MB) in {:.2} s, {:.1} MB/s",
+            self.documents,
+            self.passages,
+            self.seconds,
+            mb / self.seconds.max(1e-9)
+        )?;
+        if !self.skipped.is_empty() {
+            write!(f, "; skipped {} unreadable files", self.skipped.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds a new generation of the index of `corpus_dir` in `index_dir` and makes it current.
+pub fn build(corpus_dir: &Path, index_dir: &Path, options: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    // Stamp before reading, so a file that changes during the build makes the next run
+    // see a stale index rather than a fresh one.
+    let stamps = fingerprint::stamp_corpus(corpus_dir, &[])?;
+    let fingerprint = fingerprint::fingerprint(&stamps, SCHEMA_VERSION);
+    let loaded = corpus::load_corpus(
+        corpus_dir,
+        &LoadOptions {
+            skip_bad_files: options.skip_bad_files,
+        },
+    )?;
+    let split: Vec<(&Document, Vec<Passage>)> = loaded
+        .documents
+        .par_iter()
+        .map(|document| (document, corpus::split_passages(&document.text)))
+        .collect();
+    let passages: u64 = split.iter().map(|(_, p)| p.len() as u64).sum();
+
+    let staging = tempfile::Builder::new()
+        .prefix(".build-")
+        .tempdir_in(index_dir)
+        .map_err(|e| Error::io(index_dir, e))?;
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(staging.path(), schema)?;
+    analysis::register(&index);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+
+    let progress = if options.progress {
+        ProgressBar::new(passages)
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} indexing {bar:40} {pos}/{len} passages {eta}")
+            .expect("static progress template"),
+    );
+    for (document, document_passages) in &split {
+        for passage in document_passages {
+            writer.add_document(passage_document(&fields, document, passage))?;
+        }
+        progress.inc(document_passages.len() as u64);
+    }
+    writer.commit()?;
+    // One segment per generation: searches on a fresh index need not visit several.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    progress.finish_and_clear();
+
+    let meta = IndexMeta {
+        schema_version: SCHEMA_VERSION,
+        fingerprint: fingerprint.clone(),
+        files: stamps,
+        documents: loaded.documents.len() as u64,
+        passages,
+        bytes: loaded.bytes,
+    };
+    let meta_path = staging.path().join(META);
+    let json = serde_json::to_vec_pretty(&meta).expect("index meta serializes");
+    std::fs::write(&meta_path, json).map_err(|e| Error::io(&meta_path, e))?;
+
+    let generation = format!(
+        "gen-{}-{}",
+        &fingerprint[..16],
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let generation_path = index_dir.join(&generation);
+    std::fs::rename(staging.path(), &generation_path).map_err(|e| Error::io(staging.path(), e))?;
+    make_current(index_dir, &generation)?;
+    remove_old_generations(index_dir, &generation);
+
+    Ok(BuildSummary {
+        documents: meta.documents,
+        passages,
+        bytes: meta.bytes,
+        seconds: started.elapsed().as_secs_f64(),
+        skipped: loaded.skipped,
+    })
+}
+
+fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> TantivyDocument {
+    let meta = &document.metadata;
+    let mut tantivy_doc = doc!(
+        fields.doc => document.id.as_str(),
+        fields.passage => passage.ordinal,
+        fields.text => passage.text.as_str(),
+        fields.exact => passage.text.as_str(),
+    );
+    if let Some(symbol) = &meta.symbol {
+        tantivy_doc.add_text(fields.symbol, symbol);
+    }
+    if let Some(title) = &meta.title {
+        tantivy_doc.add_text(fields.title, title);
+    }
+    if let Some(paragraph) = passage.paragraph {
+        tantivy_doc.add_u64(fields.paragraph, paragraph);
+    }
+    if let Some(session) = meta.session {
+        tantivy_doc.add_u64(fields.session, session);
+        tantivy_doc.add_facet(
+            fields.facets,
+            Facet::from_path(["session", &session.to_string()]),
+        );
+    }
+    if let Some(year) = meta.year {
+        tantivy_doc.add_u64(fields.year, year);
+        tantivy_doc.add_facet(fields.facets, Facet::from_path(["year", &year.to_string()]));
+    }
+    tantivy_doc
+}
+
+/// Points `CURRENT` at `generation`: written aside, then renamed over the old one.
+fn make_current(index_dir: &Path, generation: &str) -> Result<()> {
+    let staged = index_dir.join(format!("{CURRENT}.tmp-{}", std::process::id()));
+    std::fs::write(&staged, generation).map_err(|e| Error::io(&staged, e))?;
+    let current = index_dir.join(CURRENT);
+    std::fs::rename(&staged, &current).map_err(|e| Error::io(&current, e))
+}
+
+/// Best effort: an old generation that cannot be removed now is removed by a later build.
+fn remove_old_generations(index_dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("gen-") && name != keep {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The tantivy schema of a passage, and typed handles to its fields.
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    STORED, STRING,
+};
+
+use crate::analysis::{FOLD_ANALYZER, STEM_ANALYZER};
+
+/// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
+/// built by an older fahras is rebuilt instead of being searched with the wrong terms.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to the fields of one passage document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The document id (file name without extension): exact-match filter `--doc`.
+    pub doc: Field,
+    pub symbol: Field,
+    /// Session and year are indexed for filters and fast for counting.
+    pub session: Field,
+    pub year: Field,
+    pub title: Field,
+    /// 0-based ordinal of the passage within its document.
+    pub passage: Field,
+    /// The UN paragraph number the passage starts with, if any.
+    pub paragraph: Field,
+    /// The original passage text, stored for display and indexed with the stemming
+    /// analyzer (recall); snippets are cut from it.
+    pub text: Field,
+    /// The same text indexed folded but unstemmed (precision), not stored.
+    pub exact: Field,
+    /// `/session/N` and `/year/Y`, counted over all matches by tantivy's facet collector.
+    pub facets: Field,
+}
+
+impl Fields {
+    pub fn schema() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let analyzed = |analyzer: &str| {
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+        };
+        let fields = Fields {
+            doc: builder.add_text_field("doc", STRING | STORED),
+            symbol: builder.add_text_field("symbol", STRING | STORED),
+            session: builder.add_u64_field("session", INDEXED | STORED | FAST),
+            year: builder.add_u64_field("year", INDEXED | STORED | FAST),
+            title: builder.add_text_field("title", STORED),
+            passage: builder.add_u64_field("passage", INDEXED | STORED | FAST),
+            paragraph: builder.add_u64_field("paragraph", STORED),
+            text: builder.add_text_field(
+                "text",
+                TextOptions::default()
+                    .set_indexing_options(analyzed(STEM_ANALYZER))
+                    .set_stored(),
+            ),
+            exact: builder.add_text_field(
+                "exact",
+                TextOptions::default().set_indexing_options(analyzed(FOLD_ANALYZER)),
+            ),
+            facets: builder.add_facet_field("facets", FacetOptions::default()),
+        };
+        (builder.build(), fields)
+    }
+
+    /// Resolves the handles in the schema of an opened index, failing clearly when the
+    /// index was made by something else.
+    pub fn from_schema(schema: &Schema) -> Result<Fields, String> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("it has no `{name}` field"))
+        };
+        Ok(Fields {
+            doc: get("doc")?,
+            symbol: get("symbol")?,
+            session: get("session")?,
+            year: get("year")?,
+            title: get("title")?,
+            passage: get("passage")?,
+            paragraph: get("paragraph")?,
+            text: get("text")?,
+            exact: get("exact")?,
+            facets: get("facets")?,
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! The `fahras` command: parses flags and wires the stages of the library together.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use fahras::index::{self, BuildOptions};
+use fahras::search::{Engine, SearchRequest, MAX_LIMIT};
+use fahras::{analysis, output};
+
+/// Full-text search over the Arabic documents of the Conference of the Parties to the UN
+/// Convention against Transnational Organized Crime.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Folder of corpus text files (with an optional manifest.toml).
+    #[arg(long, global = true, default_value = "corpus")]
+    corpus: PathBuf,
+    /// Folder of the index.
+    #[arg(long, global = true, default_value = "index")]
+    index: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ranked passages matching QUERY; builds the index first when the corpus changed.
+    ///
+    /// Query language: words (ranked, every word counts), "quoted phrases" with optional
+    /// ~N slop, -word to exclude, OR between alternatives, filters session:N year:N doc:ID.
+    Search {
+        /// The query, e.g. "تسليم المجرمين" or '"المادة 18 من الاتفاقية" session:11'.
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        /// Print the results as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Number of hits to show.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT as u64))]
+        limit: u64,
+        /// Number of hits to skip (for paging).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Only this session of the Conference (repeat for several).
+        #[arg(long)]
+        session: Vec<u64>,
+        /// Only this year (repeat for several).
+        #[arg(long)]
+        year: Vec<u64>,
+        /// Only this document id (repeat for several).
+        #[arg(long)]
+        doc: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+        /// Index the readable corpus files and report the others instead of failing.
+        #[arg(long)]
+        skip_bad_files: bool,
+    },
+    /// Builds the index of the corpus (replacing the previous one only when complete).
+    Index {
+        /// Index the readable corpus files and report the others instead of failing.
+        #[arg(long)]
+        skip_bad_files: bool,
+    },
+    /// Shows the tokens the analyzer makes of TEXT: surface, folded form, stems, offsets.
+    Analyze {
+        text: String,
+        /// Print the tokens as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(found) => ExitCode::from(if found { 0 } else { 1 }),
+        Err(error) => {
+            // Broken pipes (`fahras search … | head`) are not errors worth reporting.
+            if error
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::from(0);
+            }
+            eprintln!("fahras: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` means it ran but found nothing.
+fn run(cli: Cli) -> anyhow::Result<bool> {
+    let mut stdout = io::stdout().lock();
+    match cli.command {
+        Command::Search {
+            query,
+            json,
+            limit,
+            offset,
+            session,
+            year,
+            doc,
+            color,
+            skip_bad_files,
+        } => {
+            prepare_index(&cli.corpus, &cli.index, skip_bad_files)?;
+            let engine = Engine::new(index::open(&cli.index)?)?;
+            let request = SearchRequest {
+                query,
+                sessions: session,
+                years: year,
+                docs: doc,
+                limit: limit as usize,
+                offset: usize::try_from(offset).unwrap_or(usize::MAX),
+            };
+            let results = engine.search(&request)?;
+            if json {
+                output::print_json(&results, &mut stdout)?;
+            } else {
+                let color = match color {
+                    Color::Always => true,
+                    Color::Never => false,
+                    Color::Auto => io::stdout().is_terminal(),
+                };
+                output::print_results(&results, &mut stdout, color)?;
+            }
+            stdout.flush()?;
+            Ok(results.total_hits > 0)
+        }
+        Command::Index { skip_bad_files } => {
+            let summary = index::build(&cli.corpus, &cli.index, &build_options(skip_bad_files))?;
+            report_skipped(&summary.skipped);
+            eprintln!("{summary}");
+            Ok(true)
+        }
+        Command::Analyze { text, json } => {
+            let tokens = analysis::analyze(&text);
+            if json {
+                output::print_json(&tokens, &mut stdout)?;
+            } else {
+                output::print_tokens(&tokens, &mut stdout)?;
+            }
+            Ok(!tokens.is_empty())
+        }
+    }
+}
+
+fn build_options(skip_bad_files: bool) -> BuildOptions {
+    BuildOptions {
+        skip_bad_files,
+        progress: io::stderr().is_terminal(),
+    }
+}
+
+/// Builds the index on first use and whenever the corpus changed. Without a corpus folder
+/// the existing index is searched as it is.
+fn prepare_index(corpus: &Path, index_dir: &Path, skip_bad_files: bool) -> anyhow::Result<()> {
+    if !index_dir.is_dir() {
+        anyhow::bail!(
+            "index directory {} does not exist; run `fahras index --index {}` to create it",
+            index_dir.display(),
+            index_dir.display()
+        );
+    }
+    if !corpus.is_dir() {
+        return Ok(());
+    }
+    let built = index::ensure_fresh(corpus, index_dir, &build_options(skip_bad_files))
+        .with_context(|| format!("cannot index {}", corpus.display()))?;
+    if let Some(summary) = built {
+        report_skipped(&summary.skipped);
+        eprintln!("{summary}");
+    }
+    Ok(())
+}
+
+fn report_skipped(skipped: &[fahras::Error]) {
+    for error in skipped {
+        eprintln!("fahras: skipped {error}");
+    }
+}

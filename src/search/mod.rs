@@ -1,0 +1,190 @@
+//! Search: one function shared by the CLI and the HTTP server. A request is parsed
+//! ([`query`]), planned into a tantivy query ([`plan`]), run with top-k, count and facet
+//! collectors, and each hit gets a snippet in its original text ([`snippet`]).
+
+pub mod plan;
+pub mod query;
+pub mod snippet;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::index::OpenIndex;
+use crate::{Error, Result};
+use query::Filter;
+
+/// The largest page of hits one request may ask for.
+pub const MAX_LIMIT: usize = 1_000;
+/// The deepest page one request may ask for: collecting costs memory per skipped hit.
+pub const MAX_OFFSET: usize = 100_000;
+
+/// A search as the CLI and the HTTP API express it.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub sessions: Vec<u64>,
+    pub years: Vec<u64>,
+    pub docs: Vec<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            sessions: Vec::new(),
+            years: Vec::new(),
+            docs: Vec::new(),
+            limit: 10,
+            offset: 0,
+        }
+    }
+}
+
+/// The `search --json` object (see DESIGN.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total_hits: u64,
+    pub took_ms: f64,
+    /// Matching passages per session, over all matches (passages of unknown session are
+    /// counted in `total_hits` only).
+    pub by_session: BTreeMap<u64, u64>,
+    pub hits: Vec<Hit>,
+}
+
+/// One matching passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub doc: String,
+    pub symbol: Option<String>,
+    pub session: Option<u64>,
+    pub year: Option<u64>,
+    pub title: Option<String>,
+    /// Ordinal of the passage in its document.
+    pub passage: u64,
+    pub score: f32,
+    /// The passage's original text, unchanged.
+    pub text: String,
+    pub snippet: String,
+    /// Byte ranges of the matches in `text`.
+    pub highlights: Vec<[usize; 2]>,
+    /// The UN paragraph number, shown by the human printer.
+    #[serde(skip)]
+    pub paragraph: Option<u64>,
+    /// Byte ranges of the matches in `snippet`, for printers that emphasize them.
+    #[serde(skip)]
+    pub snippet_highlights: Vec<[usize; 2]>,
+}
+
+/// An opened index and its reader; cheap to share, safe to search from many threads.
+pub struct Engine {
+    open: OpenIndex,
+    reader: IndexReader,
+}
+
+impl Engine {
+    pub fn new(open: OpenIndex) -> Result<Engine> {
+        let reader = open
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Engine { open, reader })
+    }
+
+    pub fn index(&self) -> &OpenIndex {
+        &self.open
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        if !(1..=MAX_LIMIT).contains(&request.limit) {
+            return Err(Error::Query(format!(
+                "the limit must be between 1 and {MAX_LIMIT}"
+            )));
+        }
+        if request.offset > MAX_OFFSET {
+            return Err(Error::Query(format!(
+                "the offset must be at most {MAX_OFFSET}"
+            )));
+        }
+        let mut parsed = query::parse(&request.query).map_err(Error::Query)?;
+        parsed
+            .filters
+            .extend(request.sessions.iter().map(|&s| Filter::Session(s)));
+        parsed
+            .filters
+            .extend(request.years.iter().map(|&y| Filter::Year(y)));
+        parsed
+            .filters
+            .extend(request.docs.iter().cloned().map(Filter::Doc));
+        let fields = &self.open.fields;
+        let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
+
+        let searcher = self.reader.searcher();
+        let mut facets = FacetCollector::for_field("facets");
+        facets.add_facet("/session");
+        let top = TopDocs::with_limit(request.limit)
+            .and_offset(request.offset)
+            .order_by_score();
+        let (top, total_hits, facet_counts) =
+            searcher.search(&*plan.query, &(top, Count, facets))?;
+
+        let by_session = facet_counts
+            .get("/session")
+            .filter_map(|(facet, count)| {
+                let session = facet.to_path().last()?.parse().ok()?;
+                Some((session, count))
+            })
+            .collect();
+
+        let snippets = snippet::Snippets::new(&searcher, &*plan.highlight, fields)?;
+        let hits = top
+            .into_iter()
+            .map(|(score, address)| {
+                let stored: TantivyDocument = searcher.doc(address)?;
+                let text_of = |f| {
+                    stored
+                        .get_first(f)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                };
+                let u64_of = |f| stored.get_first(f).and_then(|v| v.as_u64());
+                let text = text_of(fields.text).unwrap_or_default();
+                let snippet = snippets.snippet(&text);
+                let pairs = |ranges: Vec<std::ops::Range<usize>>| {
+                    ranges.into_iter().map(|r| [r.start, r.end]).collect()
+                };
+                Ok(Hit {
+                    doc: text_of(fields.doc).unwrap_or_default(),
+                    symbol: text_of(fields.symbol),
+                    session: u64_of(fields.session),
+                    year: u64_of(fields.year),
+                    title: text_of(fields.title),
+                    passage: u64_of(fields.passage).unwrap_or_default(),
+                    paragraph: u64_of(fields.paragraph),
+                    score,
+                    snippet: snippet.text,
+                    highlights: pairs(snippet.passage_highlights),
+                    snippet_highlights: pairs(snippet.highlights),
+                    text,
+                })
+            })
+            .collect::<Result<Vec<Hit>>>()?;
+
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total_hits: total_hits as u64,
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+            by_session,
+            hits,
+        })
+    }
+}

@@ -1,0 +1,274 @@
+//! Turning a parsed query into a tantivy query: each word and phrase is analyzed exactly as
+//! the passages were, and matched on both the stemmed field (recall) and the exact-form
+//! field (precision, boosted so that exact forms rank first).
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::query::{Clause, Filter, ParsedQuery};
+use crate::analysis::{self, AnalyzedToken};
+use crate::index::Fields;
+
+/// Weight of an exact-form match relative to a stem match.
+const EXACT_BOOST: f32 = 1.5;
+/// Weight of a stem found by stripping an ambiguous one-letter proclitic (و ف ب ك ل).
+const ALTERNATIVE_STEM_BOOST: f32 = 0.5;
+/// Weight of a stopword in a bag of words: it still ranks, but barely.
+const STOPWORD_BOOST: f32 = 0.2;
+
+/// Folded forms of function words that are optional in a bag-of-words query. They stay in
+/// the index, and in phrases, where "المادة 18 من الاتفاقية" must match exactly.
+const STOPWORDS: &[&str] = &[
+    "من",
+    "في",
+    "على",
+    "الى",
+    "عن",
+    "مع",
+    "ان",
+    "او",
+    "ثم",
+    "التي",
+    "الذي",
+    "الذين",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "ما",
+    "لا",
+    "قد",
+    "كل",
+    "بين",
+    "حول",
+    "عند",
+    "لدى",
+    "و",
+    "هو",
+    "هي",
+    "كما",
+    "اي",
+    "بعد",
+    "قبل",
+    "منذ",
+    "حتى",
+    "اذا",
+    "لم",
+    "لن",
+    "به",
+    "بها",
+    "له",
+    "لها",
+    "فيه",
+    "فيها",
+    "عليه",
+    "عليها",
+    "منه",
+    "منها",
+    "الا",
+    "بشان",
+];
+
+/// The query to run and the query whose terms are highlighted (its positive part).
+pub struct Plan {
+    pub query: Box<dyn Query>,
+    pub highlight: Box<dyn Query>,
+}
+
+/// How many of `n` content words a passage must contain: all of one or two, then all but
+/// one, and at least three quarters of long queries, so a pasted sentence with one word
+/// spelled differently still finds its passage while every word still counts in the score.
+pub fn required_words(n: usize) -> usize {
+    match n {
+        0..=2 => n,
+        3..=5 => n - 1,
+        _ => (3 * n).div_ceil(4),
+    }
+}
+
+pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
+    let mut content = Vec::new();
+    let mut stopwords = Vec::new();
+    let mut highlight = Vec::new();
+    for group in &parsed.groups {
+        let mut alternatives = Vec::new();
+        for clause in group {
+            if let Some(query) = clause_query(clause, fields) {
+                highlight.push((Occur::Should, query.box_clone()));
+                alternatives.push((Occur::Should, query));
+            }
+        }
+        if alternatives.is_empty() {
+            continue;
+        }
+        let group_query: Box<dyn Query> = if alternatives.len() == 1 {
+            alternatives.pop().expect("one alternative").1
+        } else {
+            Box::new(BooleanQuery::new(alternatives))
+        };
+        if group.len() == 1 && is_stopword(&group[0]) {
+            stopwords.push(group_query);
+        } else {
+            content.push(group_query);
+        }
+    }
+    if !parsed.groups.is_empty() && content.is_empty() && stopwords.is_empty() {
+        return Err("the query has no searchable words (only punctuation?)".into());
+    }
+    // A query of stopwords alone is taken at its word: they become the content.
+    if content.is_empty() {
+        content = std::mem::take(&mut stopwords);
+    }
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if content.is_empty() {
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
+        ));
+    } else {
+        let required = required_words(content.len());
+        let words = content.into_iter().map(|q| (Occur::Should, q)).collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(words, required)),
+        ));
+    }
+    for stopword in stopwords {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(stopword, STOPWORD_BOOST)),
+        ));
+    }
+    for filter in filter_groups(&parsed.filters, fields) {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    for filter in &parsed.excluded_filters {
+        clauses.push((Occur::MustNot, filter_query(filter, fields)));
+    }
+    for clause in &parsed.excluded {
+        if let Some(query) = clause_query(clause, fields) {
+            clauses.push((Occur::MustNot, query));
+        }
+    }
+    Ok(Plan {
+        query: Box::new(BooleanQuery::new(clauses)),
+        highlight: Box::new(BooleanQuery::new(highlight)),
+    })
+}
+
+fn is_stopword(clause: &Clause) -> bool {
+    match clause {
+        Clause::Word(word) => STOPWORDS.contains(&analysis::fold(word).as_str()),
+        Clause::Phrase { .. } => false,
+    }
+}
+
+/// A word is one analyzed token (or a phrase, when the analyzer splits it, like `و17`).
+fn clause_query(clause: &Clause, fields: &Fields) -> Option<Box<dyn Query>> {
+    let (text, slop) = match clause {
+        Clause::Word(word) => (word.as_str(), 0),
+        Clause::Phrase { text, slop } => (text.as_str(), *slop),
+    };
+    let tokens = analysis::analyze(text);
+    match tokens.as_slice() {
+        [] => None,
+        [token] => Some(token_query(token, fields)),
+        _ => Some(phrase_query(&tokens, slop, fields)),
+    }
+}
+
+fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let query = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    if boost == 1.0 {
+        Box::new(query)
+    } else {
+        Box::new(BoostQuery::new(Box::new(query), boost))
+    }
+}
+
+fn token_query(token: &AnalyzedToken, fields: &Fields) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = token
+        .stems
+        .iter()
+        .enumerate()
+        .map(|(i, stem)| {
+            let boost = if i == 0 { 1.0 } else { ALTERNATIVE_STEM_BOOST };
+            (Occur::Should, term_query(fields.text, stem, boost))
+        })
+        .collect();
+    alternatives.push((
+        Occur::Should,
+        term_query(fields.exact, &token.folded, EXACT_BOOST),
+    ));
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// A phrase matches on primary stems (so clitics and light suffixes still match) and, with a
+/// boost, on exact forms. The index holds every stem candidate at a token's position.
+fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Box<dyn Query> {
+    let first = tokens[0].position;
+    let terms = |field: Field, form: &dyn Fn(&AnalyzedToken) -> &str| {
+        tokens
+            .iter()
+            .map(|t| (t.position - first, Term::from_field_text(field, form(t))))
+            .collect::<Vec<_>>()
+    };
+    let stemmed = PhraseQuery::new_with_offset_and_slop(terms(fields.text, &|t| &t.stems[0]), slop);
+    let exact = PhraseQuery::new_with_offset_and_slop(terms(fields.exact, &|t| &t.folded), slop);
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, Box::new(stemmed)),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(exact), EXACT_BOOST)),
+        ),
+    ]))
+}
+
+fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
+    let term = match filter {
+        Filter::Session(n) => Term::from_field_u64(fields.session, *n),
+        Filter::Year(n) => Term::from_field_u64(fields.year, *n),
+        Filter::Doc(id) => Term::from_field_text(fields.doc, id),
+    };
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}
+
+/// Filters of one kind are alternatives (two sessions: either); different kinds all apply.
+fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
+    let kinds: [fn(&Filter) -> bool; 3] = [
+        |f| matches!(f, Filter::Session(_)),
+        |f| matches!(f, Filter::Year(_)),
+        |f| matches!(f, Filter::Doc(_)),
+    ];
+    kinds
+        .iter()
+        .filter_map(|is_kind| {
+            let of_kind: Vec<(Occur, Box<dyn Query>)> = filters
+                .iter()
+                .filter(|f| is_kind(f))
+                .map(|f| (Occur::Should, filter_query(f, fields)))
+                .collect();
+            (!of_kind.is_empty()).then(|| Box::new(BooleanQuery::new(of_kind)) as Box<dyn Query>)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_words_keep_every_word_in_short_queries() {
+        assert_eq!(
+            (0..=9).map(required_words).collect::<Vec<_>>(),
+            vec![0, 1, 2, 2, 3, 4, 5, 6, 6, 7]
+        );
+    }
+}
