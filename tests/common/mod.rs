@@ -1,0 +1,77 @@
+//! Drives the real `fahras` binary on temporary corpora and indexes.
+// Each test crate uses a different part of this module.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// A corpus folder and an index folder, removed when dropped.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// A workspace whose corpus holds the given files.
+    pub fn with_files(files: &[(&str, &[u8])]) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("corpus")).unwrap();
+        std::fs::create_dir(dir.path().join("index")).unwrap();
+        let workspace = Workspace { dir };
+        for (name, bytes) in files {
+            workspace.write(name, bytes);
+        }
+        workspace
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    pub fn write(&self, name: &str, bytes: &[u8]) {
+        std::fs::write(self.corpus().join(name), bytes).unwrap();
+    }
+
+    /// Runs `fahras --corpus <corpus> --index <index> ARGS`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_with(&self.corpus(), &self.index(), args)
+    }
+}
+
+pub fn run_with(corpus: &Path, index: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_fahras"))
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .output()
+        .expect("fahras runs");
+    Run {
+        code: output.status.code().expect("fahras exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
