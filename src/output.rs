@@ -92,9 +92,23 @@ fn describe(hit: &Hit) -> String {
     parts.join(" · ")
 }
 
-/// Snippets span line breaks of the original; shown on one line.
+/// Snippets span line breaks and justification runs of spaces; shown on one line with
+/// single spaces (the JSON keeps the original).
 fn one_line(text: &str) -> String {
-    text.replace(char::is_whitespace, " ")
+    let mut line = String::with_capacity(text.len());
+    let mut after_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !after_space {
+                line.push(' ');
+            }
+            after_space = true;
+        } else {
+            line.push(c);
+            after_space = false;
+        }
+    }
+    line
 }
 
 /// One row per token: what the analyzer made of the text, and why something matches.
@@ -113,4 +127,60 @@ pub fn print_tokens(tokens: &[AnalyzedToken], out: &mut impl Write) -> io::Resul
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn results() -> SearchResults {
+        let snippet = "…تسليم   المجرمين\nوالمساعدة";
+        let start = "…".len();
+        SearchResults {
+            query: "تسليم".into(),
+            total_hits: 1,
+            took_ms: 0.5,
+            by_session: BTreeMap::from([(10, 1)]),
+            hits: vec![Hit {
+                doc: "004".into(),
+                symbol: None,
+                session: Some(10),
+                year: None,
+                title: None,
+                passage: 3,
+                score: 2.0,
+                text: String::new(),
+                snippet: snippet.into(),
+                highlights: Vec::new(),
+                paragraph: Some(12),
+                snippet_highlights: vec![[start, start + "تسليم".len()]],
+            }],
+        }
+    }
+
+    fn printed(color: bool) -> String {
+        let mut out = Vec::new();
+        print_results(&results(), &mut out, color).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn plain_output_has_no_escapes_and_one_line_snippets() {
+        let plain = printed(false);
+        assert!(plain.starts_with("1 passages match (0.5 ms); by session 10: 1\n"));
+        assert!(plain.contains("1. 004 · session 10 · passage 3 ¶12 · score 2.00\n"));
+        assert!(plain.contains("   …تسليم المجرمين والمساعدة\n"), "{plain}");
+        assert!(!plain.contains('\x1b') && !plain.contains(RLI));
+    }
+
+    #[test]
+    fn terminal_output_colours_matches_inside_a_right_to_left_isolate() {
+        let coloured = printed(true);
+        assert!(
+            coloured.contains(&format!("{RLI}…{MATCH}تسليم{MATCH:#} المجرمين")),
+            "{coloured}"
+        );
+        assert!(coloured.contains(PDI));
+    }
 }

@@ -149,6 +149,7 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
         fields.passage => passage.ordinal,
         fields.text => passage.text.as_str(),
         fields.exact => passage.text.as_str(),
+        fields.words => word_count(&passage.text),
     );
     if let Some(symbol) = &meta.symbol {
         tantivy_doc.add_text(fields.symbol, symbol);
@@ -171,6 +172,13 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
         tantivy_doc.add_facet(fields.facets, Facet::from_path(["year", &year.to_string()]));
     }
     tantivy_doc
+}
+
+/// Words as a reader counts them: whitespace-separated runs with a letter or digit.
+fn word_count(text: &str) -> u64 {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as u64
 }
 
 /// Points `CURRENT` at `generation`: written aside, then renamed over the old one.

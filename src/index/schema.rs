@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +30,8 @@ pub struct Fields {
     pub text: Field,
     /// The same text indexed folded but unstemmed (precision), not stored.
     pub exact: Field,
+    /// Number of words in the passage, for the ranking's length prior.
+    pub words: Field,
     /// `/session/N` and `/year/Y`, counted over all matches by tantivy's facet collector.
     pub facets: Field,
 }
@@ -60,6 +62,7 @@ impl Fields {
                 "exact",
                 TextOptions::default().set_indexing_options(analyzed(FOLD_ANALYZER)),
             ),
+            words: builder.add_u64_field("words", FAST),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
         };
         (builder.build(), fields)
@@ -83,6 +86,7 @@ impl Fields {
             paragraph: get("paragraph")?,
             text: get("text")?,
             exact: get("exact")?,
+            words: get("words")?,
             facets: get("facets")?,
         })
     }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::schema::Value;
-use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{DocId, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument};
 
 use crate::index::OpenIndex;
 use crate::{Error, Result};
@@ -133,7 +133,17 @@ impl Engine {
         facets.add_facet("/session");
         let top = TopDocs::with_limit(request.limit)
             .and_offset(request.offset)
-            .order_by_score();
+            .tweak_score(|segment: &SegmentReader| {
+                let words = segment
+                    .fast_fields()
+                    .u64("words")
+                    .ok()
+                    .map(|column| column.first_or_default_col(plan::SHORT_PASSAGE_WORDS));
+                move |doc: DocId, score: Score| match &words {
+                    Some(words) => score * plan::length_prior(words.get_val(doc)),
+                    None => score,
+                }
+            });
         let (top, total_hits, facet_counts) =
             searcher.search(&*plan.query, &(top, Count, facets))?;
 

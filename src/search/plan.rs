@@ -19,6 +19,16 @@ const ALTERNATIVE_STEM_BOOST: f32 = 0.5;
 /// Weight of a stopword in a bag of words: it still ranks, but barely.
 const STOPWORD_BOOST: f32 = 0.2;
 
+/// Passages shorter than this many words are ranked down: BM25 favours short fields, and
+/// a stray line left between blank lines by PDF extraction ("الجريمة المنظمة.") would
+/// otherwise outrank the paragraphs that discuss the subject.
+pub const SHORT_PASSAGE_WORDS: u64 = 8;
+
+/// The factor a passage's score is multiplied by: 1 from `SHORT_PASSAGE_WORDS` words on.
+pub fn length_prior(words: u64) -> f32 {
+    (words as f32 / SHORT_PASSAGE_WORDS as f32).min(1.0).sqrt()
+}
+
 /// Folded forms of function words that are optional in a bag-of-words query. They stay in
 /// the index, and in phrases, where "المادة 18 من الاتفاقية" must match exactly.
 const STOPWORDS: &[&str] = &[
@@ -263,6 +273,14 @@ fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn length_prior_ranks_down_only_short_passages() {
+        assert_eq!(length_prior(2), 0.5);
+        assert!(length_prior(4) < length_prior(6));
+        assert_eq!(length_prior(SHORT_PASSAGE_WORDS), 1.0);
+        assert_eq!(length_prior(500), 1.0);
+    }
 
     #[test]
     fn required_words_keep_every_word_in_short_queries() {
