@@ -292,3 +292,35 @@ fn analyze_shows_surface_folded_form_stems_and_offsets() {
     assert_eq!(tokens[1]["folded"], "2012");
     assert_eq!(tokens[2]["offset_from"], tokens[1]["offset_to"]);
 }
+
+#[test]
+fn two_builds_at_once_both_finish_and_leave_one_complete_index() {
+    let ws = workspace();
+    std::fs::create_dir(ws.index().join(".build-left-by-a-killed-build")).unwrap();
+    let builds = [ws.spawn(&["index"]), ws.spawn(&["index"])];
+    for build in builds {
+        let output = build.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(ws.generations().len(), 1);
+    assert!(!ws.index().join(".build-left-by-a-killed-build").exists());
+    assert_eq!(ws.run(&["search", "تسليم"]).code, 0);
+}
+
+#[test]
+fn a_corrupt_index_gives_a_clear_error_that_says_how_to_rebuild() {
+    let ws = workspace();
+    assert_eq!(ws.run(&["index"]).code, 0);
+    let generation = ws.generations().pop().unwrap();
+    std::fs::remove_file(generation.join("meta.json")).unwrap();
+    let run = ws.run(&["search", "تسليم"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("run `fahras index`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"));
+    assert_eq!(ws.run(&["index"]).code, 0);
+    assert_eq!(ws.run(&["search", "تسليم"]).code, 0);
+}

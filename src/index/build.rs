@@ -1,6 +1,7 @@
 //! Building an index generation from the corpus: load and split in parallel (rayon),
 //! analyze and write with tantivy's own indexing threads, then swap it in atomically.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 use std::time::Instant;
 
@@ -12,6 +13,9 @@ use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 use super::{fingerprint, Fields, IndexMeta, CURRENT, META, SCHEMA_VERSION};
 use crate::corpus::{self, Document, LoadOptions, Passage};
 use crate::{analysis, Error, Result};
+
+const BUILD_LOCK: &str = ".build.lock";
+const STAGING_PREFIX: &str = ".build-";
 
 /// Memory budget of tantivy's writer per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 128 << 20;
@@ -55,8 +59,44 @@ impl std::fmt::Display for BuildSummary {
 
 /// Builds a new generation of the index of `corpus_dir` in `index_dir` and makes it current.
 pub fn build(corpus_dir: &Path, index_dir: &Path, options: &BuildOptions) -> Result<BuildSummary> {
-    let started = Instant::now();
+    let _lock = lock_builds(index_dir, options)?;
+    build_locked(corpus_dir, index_dir, options)
+}
+
+/// Held for the whole of a build, so that a second build of the same index waits for the
+/// first instead of racing it. The OS releases it if the process dies.
+pub(super) fn lock_builds(index_dir: &Path, options: &BuildOptions) -> Result<File> {
     std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let path = index_dir.join(BUILD_LOCK);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            if options.progress {
+                eprintln!(
+                    "waiting for another build of {} to finish…",
+                    index_dir.display()
+                );
+            }
+            file.lock().map_err(|e| Error::io(&path, e))?;
+        }
+        Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+    }
+    Ok(file)
+}
+
+/// The build proper; the caller holds the build lock.
+pub(super) fn build_locked(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+) -> Result<BuildSummary> {
+    let started = Instant::now();
     // Stamp before reading, so a file that changes during the build makes the next run
     // see a stale index rather than a fresh one.
     let stamps = fingerprint::stamp_corpus(corpus_dir, &[])?;
@@ -75,7 +115,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, options: &BuildOptions) -> Res
     let passages: u64 = split.iter().map(|(_, p)| p.len() as u64).sum();
 
     let staging = tempfile::Builder::new()
-        .prefix(".build-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(index_dir)
         .map_err(|e| Error::io(index_dir, e))?;
     let (schema, fields) = Fields::schema();
@@ -190,6 +230,7 @@ fn make_current(index_dir: &Path, generation: &str) -> Result<()> {
 }
 
 /// Best effort: an old generation that cannot be removed now is removed by a later build.
+/// Staging directories left by a killed build go too: the build lock says none is in use.
 fn remove_old_generations(index_dir: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(index_dir) else {
         return;
@@ -197,7 +238,7 @@ fn remove_old_generations(index_dir: &Path, keep: &str) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with("gen-") && name != keep {
+        if (name.starts_with("gen-") || name.starts_with(STAGING_PREFIX)) && name != keep {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

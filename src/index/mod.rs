@@ -99,10 +99,15 @@ pub fn ensure_fresh(
     index_dir: &Path,
     options: &BuildOptions,
 ) -> Result<Option<BuildSummary>> {
-    match freshness(corpus_dir, index_dir)? {
-        Freshness::Fresh => Ok(None),
-        Freshness::Missing | Freshness::Stale => build(corpus_dir, index_dir, options).map(Some),
+    if freshness(corpus_dir, index_dir)? == Freshness::Fresh {
+        return Ok(None);
     }
+    let _lock = build::lock_builds(index_dir, options)?;
+    // Another process may have built it while this one waited for the lock.
+    if freshness(corpus_dir, index_dir)? == Freshness::Fresh {
+        return Ok(None);
+    }
+    build::build_locked(corpus_dir, index_dir, options).map(Some)
 }
 
 /// Opens the current generation of the index in `index_dir`.

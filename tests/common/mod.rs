@@ -75,3 +75,27 @@ pub fn run_with(corpus: &Path, index: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     }
 }
+
+impl Workspace {
+    /// Starts `fahras ARGS` on this workspace without waiting for it.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_fahras"))
+            .arg("--corpus")
+            .arg(self.corpus())
+            .arg("--index")
+            .arg(self.index())
+            .args(args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("fahras starts")
+    }
+
+    /// The generation directories in the index folder.
+    pub fn generations(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.index())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("gen-"))
+            .collect()
+    }
+}
