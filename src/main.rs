@@ -134,7 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
                     Color::Never => false,
                     Color::Auto => io::stdout().is_terminal(),
                 };
-                output::print_results(&results, &mut stdout, color)?;
+                output::print_results(&results, request.offset, &mut stdout, color)?;
             }
             stdout.flush()?;
             Ok(results.total_hits > 0)
@@ -165,16 +165,21 @@ fn build_options(skip_bad_files: bool) -> BuildOptions {
 }
 
 /// Builds the index on first use and whenever the corpus changed. Without a corpus folder
-/// the existing index is searched as it is.
+/// an existing index is searched as it is, with a warning (a mistyped `--corpus` should not
+/// pass unnoticed).
 fn prepare_index(corpus: &Path, index_dir: &Path, skip_bad_files: bool) -> anyhow::Result<()> {
-    if !index_dir.is_dir() {
-        anyhow::bail!(
-            "index directory {} does not exist; run `fahras index --index {}` to create it",
+    if !corpus.is_dir() {
+        anyhow::ensure!(
+            index::exists(index_dir),
+            "there is no index in {} and no corpus folder {} to build one from",
             index_dir.display(),
+            corpus.display()
+        );
+        eprintln!(
+            "fahras: warning: corpus folder {} not found; searching the index in {} as it is",
+            corpus.display(),
             index_dir.display()
         );
-    }
-    if !corpus.is_dir() {
         return Ok(());
     }
     let built = index::ensure_fresh(corpus, index_dir, &build_options(skip_bad_files))
@@ -188,6 +193,6 @@ fn prepare_index(corpus: &Path, index_dir: &Path, skip_bad_files: bool) -> anyho
 
 fn report_skipped(skipped: &[fahras::Error]) {
     for error in skipped {
-        eprintln!("fahras: skipped {error}");
+        eprintln!("fahras: skipped {}", error.with_causes());
     }
 }

@@ -1,5 +1,5 @@
 //! Printers over the one result type: JSON (the stable contract) and human text (colour on
-//! a terminal, plain when piped). The HTTP server is one more consumer of the same results.
+//! a terminal, plain when piped).
 
 use std::io::{self, Write};
 
@@ -24,8 +24,13 @@ pub fn print_json<T: serde::Serialize>(value: &T, out: &mut impl Write) -> io::R
     writeln!(out)
 }
 
-/// Ranked hits, each with where it comes from and its snippet.
-pub fn print_results(results: &SearchResults, out: &mut impl Write, color: bool) -> io::Result<()> {
+/// Ranked hits, each with where it comes from and its snippet; ranks count from `offset`.
+pub fn print_results(
+    results: &SearchResults,
+    offset: usize,
+    out: &mut impl Write,
+    color: bool,
+) -> io::Result<()> {
     let (matched, heading) = if color {
         (MATCH, HEADING)
     } else {
@@ -45,15 +50,9 @@ pub fn print_results(results: &SearchResults, out: &mut impl Write, color: bool)
         write!(out, "; by session {}", sessions.join(", "))?;
     }
     writeln!(out)?;
-    let first = results.hits.first().map_or(0, |_| 1);
-    for (rank, hit) in results.hits.iter().enumerate() {
+    for (rank, hit) in (offset + 1..).zip(&results.hits) {
         writeln!(out)?;
-        writeln!(
-            out,
-            "{heading}{}. {}{heading:#}",
-            rank + first,
-            describe(hit)
-        )?;
+        writeln!(out, "{heading}{rank}. {}{heading:#}", describe(hit))?;
         write!(out, "   ")?;
         if color {
             write!(out, "{RLI}")?;
@@ -161,7 +160,7 @@ mod tests {
 
     fn printed(color: bool) -> String {
         let mut out = Vec::new();
-        print_results(&results(), &mut out, color).unwrap();
+        print_results(&results(), 4, &mut out, color).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -169,7 +168,7 @@ mod tests {
     fn plain_output_has_no_escapes_and_one_line_snippets() {
         let plain = printed(false);
         assert!(plain.starts_with("1 passages match (0.5 ms); by session 10: 1\n"));
-        assert!(plain.contains("1. 004 · session 10 · passage 3 ¶12 · score 2.00\n"));
+        assert!(plain.contains("\n5. 004 · session 10 · passage 3 ¶12 · score 2.00\n"));
         assert!(plain.contains("   …تسليم المجرمين والمساعدة\n"), "{plain}");
         assert!(!plain.contains('\x1b') && !plain.contains(RLI));
     }

@@ -116,7 +116,7 @@ fn dev_relevance_set() {
             item["q"].as_str().unwrap(),
             item["target"].as_str().unwrap(),
         );
-        let target = words(target).join(" ");
+        let target = words(target);
         let json = search(&corpus, index.path(), query, 10);
         let rank = json["hits"]
             .as_array()
@@ -124,8 +124,8 @@ fn dev_relevance_set() {
             .iter()
             .position(|h| {
                 words(h["text"].as_str().unwrap())
-                    .join(" ")
-                    .contains(&target)
+                    .windows(target.len())
+                    .any(|w| w == target)
             })
             .map(|i| i + 1);
         reciprocal_ranks.push(rank.map_or(0.0, |r| 1.0 / r as f64));

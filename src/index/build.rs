@@ -66,14 +66,14 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, options: &BuildOptions) -> Res
 /// Held for the whole of a build, so that a second build of the same index waits for the
 /// first instead of racing it. The OS releases it if the process dies.
 pub(super) fn lock_builds(index_dir: &Path, options: &BuildOptions) -> Result<File> {
-    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::write(index_dir, e))?;
     let path = index_dir.join(BUILD_LOCK);
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
+        .map_err(|e| Error::write(&path, e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
@@ -83,9 +83,9 @@ pub(super) fn lock_builds(index_dir: &Path, options: &BuildOptions) -> Result<Fi
                     index_dir.display()
                 );
             }
-            file.lock().map_err(|e| Error::io(&path, e))?;
+            file.lock().map_err(|e| Error::write(&path, e))?;
         }
-        Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        Err(TryLockError::Error(e)) => return Err(Error::write(&path, e)),
     }
     Ok(file)
 }
@@ -117,7 +117,7 @@ pub(super) fn build_locked(
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(index_dir)
-        .map_err(|e| Error::io(index_dir, e))?;
+        .map_err(|e| Error::write(index_dir, e))?;
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(staging.path(), schema)?;
     analysis::register(&index);
@@ -159,7 +159,7 @@ pub(super) fn build_locked(
     };
     let meta_path = staging.path().join(META);
     let json = serde_json::to_vec_pretty(&meta).expect("index meta serializes");
-    std::fs::write(&meta_path, json).map_err(|e| Error::io(&meta_path, e))?;
+    std::fs::write(&meta_path, json).map_err(|e| Error::write(&meta_path, e))?;
 
     let generation = format!(
         "gen-{}-{}",
@@ -169,7 +169,8 @@ pub(super) fn build_locked(
             .map_or(0, |d| d.as_nanos())
     );
     let generation_path = index_dir.join(&generation);
-    std::fs::rename(staging.path(), &generation_path).map_err(|e| Error::io(staging.path(), e))?;
+    std::fs::rename(staging.path(), &generation_path)
+        .map_err(|e| Error::write(staging.path(), e))?;
     make_current(index_dir, &generation)?;
     remove_old_generations(index_dir, &generation);
 
@@ -224,9 +225,9 @@ fn word_count(text: &str) -> u64 {
 /// Points `CURRENT` at `generation`: written aside, then renamed over the old one.
 fn make_current(index_dir: &Path, generation: &str) -> Result<()> {
     let staged = index_dir.join(format!("{CURRENT}.tmp-{}", std::process::id()));
-    std::fs::write(&staged, generation).map_err(|e| Error::io(&staged, e))?;
+    std::fs::write(&staged, generation).map_err(|e| Error::write(&staged, e))?;
     let current = index_dir.join(CURRENT);
-    std::fs::rename(&staged, &current).map_err(|e| Error::io(&current, e))
+    std::fs::rename(&staged, &current).map_err(|e| Error::write(&current, e))
 }
 
 /// Best effort: an old generation that cannot be removed now is removed by a later build.

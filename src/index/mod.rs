@@ -39,8 +39,6 @@ pub struct OpenIndex {
     pub index: Index,
     pub fields: Fields,
     pub meta: IndexMeta,
-    /// The generation directory that was opened.
-    pub path: PathBuf,
 }
 
 /// Whether the index matches the corpus.
@@ -72,6 +70,14 @@ fn read_meta(generation: &Path) -> Result<IndexMeta> {
             path.display()
         ))
     })
+}
+
+/// Whether `index_dir` has a complete generation to search.
+pub fn exists(index_dir: &Path) -> bool {
+    current_generation(index_dir)
+        .ok()
+        .flatten()
+        .is_some_and(|generation| read_meta(&generation).is_ok())
 }
 
 /// Compares the index in `index_dir` with the corpus in `corpus_dir`.
@@ -145,6 +151,5 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex> {
         index,
         fields,
         meta,
-        path: generation,
     })
 }

@@ -1,4 +1,4 @@
-//! Search: one function shared by the CLI and the HTTP server. A request is parsed
+//! Search: one function shared by every front end. A request is parsed
 //! ([`query`]), planned into a tantivy query ([`plan`]), run with top-k, count and facet
 //! collectors, and each hit gets a snippet in its original text ([`snippet`]).
 
@@ -23,7 +23,7 @@ pub const MAX_LIMIT: usize = 1_000;
 /// The deepest page one request may ask for: collecting costs memory per skipped hit.
 pub const MAX_OFFSET: usize = 100_000;
 
-/// A search as the CLI and the HTTP API express it.
+/// A search as a front end expresses it: the query and the flags beside it.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
@@ -32,19 +32,6 @@ pub struct SearchRequest {
     pub docs: Vec<String>,
     pub limit: usize,
     pub offset: usize,
-}
-
-impl SearchRequest {
-    pub fn new(query: impl Into<String>) -> Self {
-        SearchRequest {
-            query: query.into(),
-            sessions: Vec::new(),
-            years: Vec::new(),
-            docs: Vec::new(),
-            limit: 10,
-            offset: 0,
-        }
-    }
 }
 
 /// The `search --json` object (see DESIGN.md).
@@ -99,19 +86,15 @@ impl Engine {
         Ok(Engine { open, reader })
     }
 
-    pub fn index(&self) -> &OpenIndex {
-        &self.open
-    }
-
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         if !(1..=MAX_LIMIT).contains(&request.limit) {
-            return Err(Error::Query(format!(
+            return Err(Error::Request(format!(
                 "the limit must be between 1 and {MAX_LIMIT}"
             )));
         }
         if request.offset > MAX_OFFSET {
-            return Err(Error::Query(format!(
+            return Err(Error::Request(format!(
                 "the offset must be at most {MAX_OFFSET}"
             )));
         }

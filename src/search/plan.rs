@@ -3,7 +3,8 @@
 //! field (precision, boosted so that exact forms rank first).
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query,
+    RegexPhraseQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -106,8 +107,9 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
     for group in &parsed.groups {
         let mut alternatives = Vec::new();
         for clause in group {
-            if let Some(query) = clause_query(clause, fields) {
-                highlight.push((Occur::Should, query.box_clone()));
+            let (tokens, slop) = analyze_clause(clause);
+            highlight.extend(highlight_terms(&tokens, fields));
+            if let Some(query) = clause_query(&tokens, slop, fields) {
                 alternatives.push((Occur::Should, query));
             }
         }
@@ -160,7 +162,8 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         clauses.push((Occur::MustNot, filter_query(filter, fields)));
     }
     for clause in &parsed.excluded {
-        if let Some(query) = clause_query(clause, fields) {
+        let (tokens, slop) = analyze_clause(clause);
+        if let Some(query) = clause_query(&tokens, slop, fields) {
             clauses.push((Occur::MustNot, query));
         }
     }
@@ -177,18 +180,32 @@ fn is_stopword(clause: &Clause) -> bool {
     }
 }
 
+/// The tokens of a word or phrase, and the phrase's slop.
+fn analyze_clause(clause: &Clause) -> (Vec<AnalyzedToken>, u32) {
+    match clause {
+        Clause::Word(word) => (analysis::analyze(word), 0),
+        Clause::Phrase { text, slop } => (analysis::analyze(text), *slop),
+    }
+}
+
 /// A word is one analyzed token (or a phrase, when the analyzer splits it, like `و17`).
-fn clause_query(clause: &Clause, fields: &Fields) -> Option<Box<dyn Query>> {
-    let (text, slop) = match clause {
-        Clause::Word(word) => (word.as_str(), 0),
-        Clause::Phrase { text, slop } => (text.as_str(), *slop),
-    };
-    let tokens = analysis::analyze(text);
-    match tokens.as_slice() {
+fn clause_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Box<dyn Query>> {
+    match tokens {
         [] => None,
         [token] => Some(token_query(token, fields)),
-        _ => Some(phrase_query(&tokens, slop, fields)),
+        _ => Some(phrase_query(tokens, slop, fields)),
     }
+}
+
+/// Every stem of every token, so the snippet marks each word wherever it matched.
+fn highlight_terms<'a>(
+    tokens: &'a [AnalyzedToken],
+    fields: &'a Fields,
+) -> impl Iterator<Item = (Occur, Box<dyn Query>)> + 'a {
+    tokens
+        .iter()
+        .flat_map(|t| &t.stems)
+        .map(|stem| (Occur::Should, term_query(fields.text, stem, 1.0)))
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
@@ -220,20 +237,49 @@ fn token_query(token: &AnalyzedToken, fields: &Fields) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(alternatives))
 }
 
-/// A phrase matches on primary stems (so clitics and light suffixes still match) and, with a
-/// boost, on exact forms. The index holds every stem candidate at a token's position.
+/// A phrase matches on stems (so clitics and light suffixes still match) and, with a boost,
+/// on exact forms. The index holds every stem candidate of a word at its position, so a
+/// position of the phrase matches any candidate of the query's word: `لتعزيز التعاون` finds
+/// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`.
 fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Box<dyn Query> {
     let first = tokens[0].position;
-    let terms = |field: Field, form: &dyn Fn(&AnalyzedToken) -> &str| {
-        tokens
+    let stemmed: Box<dyn Query> = if tokens.iter().all(|t| t.stems.len() == 1) {
+        let terms = tokens
             .iter()
-            .map(|t| (t.position - first, Term::from_field_text(field, form(t))))
-            .collect::<Vec<_>>()
+            .map(|t| {
+                (
+                    t.position - first,
+                    Term::from_field_text(fields.text, &t.stems[0]),
+                )
+            })
+            .collect();
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    } else {
+        let alternations = tokens
+            .iter()
+            .map(|t| {
+                let stems: Vec<String> = t.stems.iter().map(|s| regex::escape(s)).collect();
+                (t.position - first, stems.join("|"))
+            })
+            .collect();
+        Box::new(RegexPhraseQuery::new_with_offset_and_slop(
+            fields.text,
+            alternations,
+            slop,
+        ))
     };
-    let stemmed = PhraseQuery::new_with_offset_and_slop(terms(fields.text, &|t| &t.stems[0]), slop);
-    let exact = PhraseQuery::new_with_offset_and_slop(terms(fields.exact, &|t| &t.folded), slop);
+    let exact_terms = tokens
+        .iter()
+        .map(|t| {
+            (
+                t.position - first,
+                Term::from_field_text(fields.exact, &t.folded),
+            )
+        })
+        .collect();
+    let exact = PhraseQuery::new_with_offset_and_slop(exact_terms, slop);
     Box::new(BooleanQuery::new(vec![
-        (Occur::Should, Box::new(stemmed)),
+        (Occur::Should, stemmed),
         (
             Occur::Should,
             Box::new(BoostQuery::new(Box::new(exact), EXACT_BOOST)),

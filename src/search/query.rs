@@ -203,18 +203,18 @@ fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '«' | '»')
 }
 
-/// `name:value` with an ASCII name is a filter; anything else with a colon is text.
+/// `name:value` with an ASCII name is a filter; anything else with a colon is text, and so
+/// are `Note:` (nothing after the colon) and `http://…` (a slash after it).
 fn filter(word: &str, at: usize) -> Result<Option<Filter>, String> {
     let Some((name, value)) = word.split_once(':') else {
         return Ok(None);
     };
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphabetic()) {
+    if name.is_empty()
+        || !name.chars().all(|c| c.is_ascii_alphabetic())
+        || value.is_empty()
+        || value.starts_with('/')
+    {
         return Ok(None);
-    }
-    if value.is_empty() {
-        return Err(format!(
-            "the filter `{name}:` at character {at} has no value"
-        ));
     }
     let number = || {
         // Folding turns Arabic-Indic and Persian digits into ASCII ones.
@@ -285,6 +285,14 @@ mod tests {
     }
 
     #[test]
+    fn latin_words_with_a_colon_are_text_unless_they_name_a_filter() {
+        assert_eq!(
+            parse("Note: http://undocs.org").unwrap().groups,
+            vec![vec![word("Note:")], vec![word("http://undocs.org")]]
+        );
+    }
+
+    #[test]
     fn a_lone_hyphen_is_text() {
         assert_eq!(parse("أ - ب").unwrap().groups.len(), 3);
     }
@@ -302,7 +310,6 @@ mod tests {
             (r#""أ ب"~x"#, "slop"),
             ("foo:bar", "unknown filter `foo:` at character 1"),
             ("session:eleven", "expects a number"),
-            ("year:", "has no value"),
             ("OR الجريمة", "OR at character 1"),
             ("الجريمة OR", "OR at character 9"),
             ("-الجريمة", "only exclusions"),

@@ -58,7 +58,9 @@ impl Snippets {
                 collapse_overlapped_ranges(window.highlighted()),
             )
         };
-        // Only words left out earn an ellipsis; stray punctuation at the ends is kept.
+        // Only words left out earn an ellipsis: punctuation before or after the window is
+        // kept instead, and highlights move with the window's start.
+        let window_start = range.start;
         let mut range = range;
         let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
         if !has_words(&text[..range.start]) {
@@ -69,7 +71,7 @@ impl Snippets {
         }
         let prefix = if range.start > 0 { ELLIPSIS } else { "" };
         let suffix = if range.end < text.len() { ELLIPSIS } else { "" };
-        let shift = prefix.len();
+        let shift = prefix.len() + window_start - range.start;
         Snippet {
             text: format!("{prefix}{}{suffix}", &text[range]),
             highlights: highlights
