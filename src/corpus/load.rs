@@ -1,8 +1,7 @@
 //! Reading the corpus directory: every `*.txt` file under it becomes a [`Document`], described
 //! by `manifest.toml` where it has an entry and by its own text otherwise.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -33,9 +32,11 @@ pub struct LoadReport {
 
 /// Reads every `*.txt` file under `dir`, and `dir/manifest.toml` if present.
 ///
-/// A file must be non-empty UTF-8 text (a byte-order mark is allowed, and removed). Bad files
-/// fail the whole load with [`Error::BadCorpusFiles`] naming every one of them, unless
-/// `opts.skip_bad_files`. A manifest entry for a file that does not exist is an error.
+/// A file must have a UTF-8 name, an id no other file has, and be non-empty UTF-8 text (a
+/// byte-order mark is allowed, and removed). Bad files fail the whole load with
+/// [`Error::BadCorpusFiles`] naming every one of them, unless `opts.skip_bad_files`. A corpus
+/// in which no file could be read as a document is an error either way, and so is a manifest
+/// entry for a file that does not exist.
 pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
     let files = text_files(dir)?;
     let manifest_path = dir.join(MANIFEST);
@@ -47,9 +48,11 @@ pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
         Manifest::default()
     };
 
+    let ids = document_ids(&files);
     let loaded: Vec<Result<(Document, u64)>> = files
         .par_iter()
-        .map(|(file, path)| load_document(file, path, &manifest))
+        .zip(ids)
+        .map(|(file, id)| load_document(file, id?, &manifest))
         .collect();
     let mut report = LoadReport {
         documents: Vec::with_capacity(loaded.len()),
@@ -65,17 +68,39 @@ pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
             Err(e) => report.skipped.push(e),
         }
     }
+    if report.documents.is_empty() {
+        let reasons: Vec<String> = report.skipped.iter().map(|e| format!("\n  {e}")).collect();
+        return Err(Error::CorpusDir {
+            path: dir.to_owned(),
+            reason: format!("no document could be read from it:{}", reasons.concat()),
+        });
+    }
     if !report.skipped.is_empty() && !opts.skip_bad_files {
         return Err(Error::BadCorpusFiles(report.skipped));
     }
     Ok(report)
 }
 
+/// A `*.txt` file under the corpus directory.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct TextFile {
+    /// The path relative to the corpus directory, `/`-separated; lossy if not `utf8`.
+    rel: String,
+    path: PathBuf,
+    /// Whether the relative path is valid UTF-8, so that `rel` really names the file.
+    utf8: bool,
+}
+
 /// The files that make up the corpus, as (path relative to `dir` with `/` separators, path),
 /// sorted: the `*.txt` files and `manifest.toml` if present. What changes here changes the
 /// index.
 pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let mut files = text_files(dir)?;
+    // A file whose name is not UTF-8 is listed under its lossy name: the loader reports it
+    // (or skips it when asked), and renaming it must still change the corpus.
+    let mut files: Vec<(String, PathBuf)> = text_files(dir)?
+        .into_iter()
+        .map(|file| (file.rel, file.path))
+        .collect();
     let manifest = dir.join(MANIFEST);
     if manifest.is_file() {
         files.push((MANIFEST.to_owned(), manifest));
@@ -87,7 +112,7 @@ pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// The `*.txt` files under `dir`, sorted by relative path. Hidden files and directories
 /// (`.git`, editor backups) are not corpus; symlinks are followed, except into a directory
 /// the walk is already inside.
-fn text_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+fn text_files(dir: &Path) -> Result<Vec<TextFile>> {
     let unusable = |reason: &str| Error::CorpusDir {
         path: dir.to_owned(),
         reason: reason.to_owned(),
@@ -99,7 +124,7 @@ fn text_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         return Err(unusable("it is not a directory"));
     }
     let mut files = Vec::new();
-    walk(dir, "", &mut Vec::new(), &mut files)?;
+    walk(dir, "", true, &mut Vec::new(), &mut files)?;
     if files.is_empty() {
         return Err(unusable("it contains no .txt files"));
     }
@@ -107,11 +132,14 @@ fn text_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
+/// Lists the text files under `dir`, whose path relative to the corpus directory is `prefix`;
+/// `prefix_utf8` says whether that path is valid UTF-8 (else `prefix` is lossy).
 fn walk(
     dir: &Path,
     prefix: &str,
+    prefix_utf8: bool,
     ancestors: &mut Vec<PathBuf>,
-    files: &mut Vec<(String, PathBuf)>,
+    files: &mut Vec<TextFile>,
 ) -> Result<()> {
     let canonical = fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
     if ancestors.contains(&canonical) {
@@ -120,9 +148,10 @@ fn walk(
     ancestors.push(canonical);
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+        let Some(os_name) = path.file_name() else {
             continue;
         };
+        let name = os_name.to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
@@ -132,18 +161,12 @@ fn walk(
         if !is_dir && !is_text_file(&name) {
             continue;
         }
-        // Ids are strings; a lossy one would not name the file.
-        if matches!(name, Cow::Owned(_)) {
-            return Err(Error::BadCorpusFile {
-                path,
-                reason: "its name is not valid UTF-8; rename it".to_owned(),
-            });
-        }
+        let utf8 = prefix_utf8 && os_name.to_str().is_some();
         let rel = format!("{prefix}{name}");
         if is_dir {
-            walk(&path, &format!("{rel}/"), ancestors, files)?;
+            walk(&path, &format!("{rel}/"), utf8, ancestors, files)?;
         } else {
-            files.push((rel, path));
+            files.push(TextFile { rel, path, utf8 });
         }
     }
     ancestors.pop();
@@ -159,9 +182,13 @@ fn is_text_file(name: &str) -> bool {
 fn check_manifest_files(
     manifest_path: &Path,
     manifest: &Manifest,
-    files: &[(String, PathBuf)],
+    files: &[TextFile],
 ) -> Result<()> {
-    let known: HashSet<&str> = files.iter().map(|(file, _)| file.as_str()).collect();
+    let known: HashSet<&str> = files
+        .iter()
+        .filter(|file| file.utf8)
+        .map(|file| file.rel.as_str())
+        .collect();
     let missing: Vec<String> = manifest
         .files()
         .filter(|file| !known.contains(file))
@@ -179,18 +206,53 @@ fn check_manifest_files(
     })
 }
 
-fn load_document(file: &str, path: &Path, manifest: &Manifest) -> Result<(Document, u64)> {
+/// The id of each file (its relative path without the extension), in the order of `files`, or
+/// why it cannot have one: its name is not UTF-8, or an earlier file already has that id
+/// (`b.TXT` and `b.txt`).
+fn document_ids(files: &[TextFile]) -> Vec<Result<String>> {
+    let mut taken: HashMap<&str, &Path> = HashMap::new();
+    files
+        .iter()
+        .map(|file| {
+            let bad = |reason: String| Error::BadCorpusFile {
+                path: file.path.clone(),
+                reason,
+            };
+            // Ids are strings; a lossy one would not name the file.
+            if !file.utf8 {
+                return Err(bad("its name is not valid UTF-8; rename it".to_owned()));
+            }
+            let id = file
+                .rel
+                .rsplit_once('.')
+                .map_or(&*file.rel, |(stem, _)| stem);
+            match taken.get(id) {
+                Some(first) => Err(bad(format!(
+                    "its document id {id:?} is already the id of {} (ids leave out the \
+                     extension); rename one of them",
+                    first.display()
+                ))),
+                None => {
+                    taken.insert(id, &file.path);
+                    Ok(id.to_owned())
+                }
+            }
+        })
+        .collect()
+}
+
+fn load_document(file: &TextFile, id: String, manifest: &Manifest) -> Result<(Document, u64)> {
+    let path = &file.path;
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let size = bytes.len() as u64;
     let text = corpus_text(bytes).map_err(|reason| Error::BadCorpusFile {
         path: path.to_owned(),
         reason,
     })?;
-    let metadata = merge(extract(&text), manifest.metadata(file));
-    let id = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let metadata = merge(extract(&text), manifest.metadata(&file.rel));
     let document = Document {
-        id: id.to_owned(),
-        file: file.to_owned(),
+        id,
+        file: file.rel.clone(),
         metadata,
         text,
     };
@@ -491,12 +553,95 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn file_names_must_be_utf8() {
+    fn file_names_must_be_utf8_but_do_not_stop_the_load() {
         use std::os::unix::ffi::OsStrExt;
         let dir = corpus(&[("a.txt", GOOD.as_bytes())]);
         let name = std::ffi::OsStr::from_bytes(b"d\xe9cision.txt");
         fs::write(dir.path().join(name), GOOD).unwrap();
-        let err = load(dir.path()).unwrap_err();
-        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+        let sub = dir.path().join(std::ffi::OsStr::from_bytes(b"wg\xff"));
+        fs::create_dir(&sub).unwrap();
+        fs::write(sub.join("c.txt"), GOOD).unwrap();
+
+        let Err(Error::BadCorpusFiles(errors)) = load(dir.path()) else {
+            panic!("a file name that is not UTF-8 must fail the load");
+        };
+        let errors = reasons(&errors);
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert!(errors[0].contains("d\u{FFFD}cision.txt"), "{}", errors[0]);
+        assert!(errors[1].contains("wg\u{FFFD}/c.txt"), "{}", errors[1]);
+        assert!(errors.iter().all(|e| e.contains("not valid UTF-8")));
+
+        let skip = LoadOptions {
+            skip_bad_files: true,
+        };
+        let report = load_corpus(dir.path(), &skip).unwrap();
+        let files: Vec<&str> = report.documents.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(files, ["a.txt"]);
+        assert_eq!(reasons(&report.skipped), errors);
+
+        // The fingerprint still sees them, so that renaming them changes the corpus.
+        let names: Vec<String> = corpus_files(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(names, ["a.txt", "d\u{FFFD}cision.txt", "wg\u{FFFD}/c.txt"]);
+    }
+
+    #[test]
+    fn files_with_the_same_id_are_bad_files() {
+        let dir = corpus(&[
+            ("a.txt", GOOD.as_bytes()),
+            ("b.TXT", GOOD.as_bytes()),
+            ("b.txt", GOOD.as_bytes()),
+            ("sub/c.txt", GOOD.as_bytes()),
+            ("sub/c.Txt", GOOD.as_bytes()),
+        ]);
+        if fs::read_dir(dir.path()).unwrap().count() < 4 {
+            return; // a case-insensitive file system: the names cannot collide
+        }
+        let Err(Error::BadCorpusFiles(errors)) = load(dir.path()) else {
+            panic!("two files with one id must fail the load");
+        };
+        let errors = reasons(&errors);
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        // The first file in path order keeps the id; the error names both.
+        for (error, (second, first, id)) in errors.iter().zip([
+            ("b.txt", "b.TXT", "\"b\""),
+            ("sub/c.txt", "sub/c.Txt", "\"sub/c\""),
+        ]) {
+            let (second, first) = (dir.path().join(second), dir.path().join(first));
+            let at = |path: &Path| error.find(&path.display().to_string());
+            assert!(at(&second) < at(&first) && at(&second).is_some(), "{error}");
+            assert!(error.contains(id), "{error}");
+        }
+
+        let skip = LoadOptions {
+            skip_bad_files: true,
+        };
+        let report = load_corpus(dir.path(), &skip).unwrap();
+        let ids: Vec<(&str, &str)> = report
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.file.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [("a", "a.txt"), ("b", "b.TXT"), ("sub/c", "sub/c.Txt")]
+        );
+        assert_eq!(reasons(&report.skipped), errors);
+    }
+
+    #[test]
+    fn a_corpus_without_one_readable_document_is_an_error() {
+        let dir = corpus(&[("a.txt", b""), ("b.txt", b"\xc3(")]);
+        for skip_bad_files in [false, true] {
+            let err = load_corpus(dir.path(), &LoadOptions { skip_bad_files }).unwrap_err();
+            assert!(matches!(err, Error::CorpusDir { .. }), "{err}");
+            let message = err.to_string();
+            assert!(message.contains("no document could be read"), "{message}");
+            assert!(message.contains("a.txt") && message.contains("the file is empty"));
+            assert!(message.contains("b.txt") && message.contains("byte offset 0"));
+        }
     }
 }

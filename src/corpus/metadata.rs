@@ -11,6 +11,7 @@ use regex::Regex;
 
 use super::passage::paragraph_number;
 use super::Metadata;
+use crate::analysis::fold;
 
 /// How far down the header of a UN document reaches (symbol block, session, venue, agenda item,
 /// title) with some room for the blank lines of PDF extraction.
@@ -22,7 +23,9 @@ const SESSION_YEARS: [u64; 12] = [
 ];
 
 /// Month names as they appear after [`fold`]: the Levantine and the Egyptian name of each
-/// (UN Arabic writes both, `تشرين الأول/أكتوبر`; either may come alone).
+/// (UN Arabic writes both, `تشرين الأول/أكتوبر`; either may come alone). Every table of Arabic
+/// words below is written folded too (`ا` for every alef, `ه` for `ة`, `ي` for `ى`), since it is
+/// matched against folded header lines.
 const ARABIC_MONTHS: &[(&str, u32)] = &[
     ("كانون الثاني", 1),
     ("يناير", 1),
@@ -52,35 +55,53 @@ const ARABIC_MONTHS: &[(&str, u32)] = &[
     ("ديسمبر", 12),
 ];
 
+/// English month names, folded (lowercase).
 const ENGLISH_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
-/// Ordinal stems (after `ال` and a feminine `ة`/`ى` are removed) and their values.
+/// Ordinal adjectives (after `ال`), masculine and feminine, and their values.
 const ORDINAL_UNITS: &[(&str, u64)] = &[
     ("اول", 1),
+    ("اولي", 1),
     ("حادي", 1),
+    ("حاديه", 1),
     ("ثاني", 2),
+    ("ثانيه", 2),
     ("ثالث", 3),
+    ("ثالثه", 3),
     ("رابع", 4),
+    ("رابعه", 4),
     ("خامس", 5),
+    ("خامسه", 5),
     ("سادس", 6),
+    ("سادسه", 6),
     ("سابع", 7),
+    ("سابعه", 7),
     ("ثامن", 8),
+    ("ثامنه", 8),
     ("تاسع", 9),
+    ("تاسعه", 9),
     ("عاشر", 10),
+    ("عاشره", 10),
 ];
+
+/// The word that makes a unit ordinal a teen: `الحادي عشر`, `الحادية عشرة`.
+const TEEN_WORDS: &[&str] = &["عشر", "عشره"];
+
+/// Unit ordinals that only exist in compounds (`الحادية عشرة`); alone they are not ordinals.
+const COMPOUND_ONLY: &[&str] = &["حادي", "حاديه"];
 
 const ORDINAL_TENS: &[(&str, u64)] = &[
     ("عشرون", 20),
@@ -96,22 +117,25 @@ const ORDINAL_TENS: &[(&str, u64)] = &[
 /// Names of the Conference's working groups as the documents write them, with the symbol
 /// series each one's documents carry (pairs read off the documents' own citations).
 const WORKING_GROUPS: &[(&str, &str)] = &[
-    ("المعني بالمساعدة التقنية", "WG.2"),
+    ("المعني بالمساعده التقنيه", "WG.2"),
     ("المعني بالتعاون الدولي", "WG.3"),
     ("المعني بالاتجار بالاشخاص", "WG.4"),
-    ("المعني بالاسلحة النارية", "WG.6"),
+    ("المعني بالاسلحه الناريه", "WG.6"),
     ("المعني بتهريب المهاجرين", "WG.7"),
 ];
 
 /// Header lines that say what kind of document this is.
-const KIND_LINES: &[(&str, &str)] = &[("تقرير الامانة", "report"), ("مذكرة من الامانة", "note")];
+const KIND_LINES: &[(&str, &str)] = &[("تقرير الامانه", "report"), ("مذكره من الامانه", "note")];
 
 /// How titles of each kind begin, for documents that have no kind line.
 const KIND_TITLES: &[(&str, &str)] = &[
     ("تقرير", "report"),
-    ("مذكرة", "note"),
+    ("مذكره", "note"),
     ("جدول الاعمال", "agenda"),
 ];
+
+/// Boilerplate header lines that open like this are never the title.
+const NOT_TITLES: &[&str] = &["موتمر الاطراف", "الدوره"];
 
 fn month_alternation() -> String {
     let mut names: Vec<&str> = ARABIC_MONTHS.iter().map(|(name, _)| *name).collect();
@@ -124,7 +148,7 @@ fn month_alternation() -> String {
 static ARABIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     let m = month_alternation();
     Regex::new(&format!(
-        r"(?:^|[^0-9])([0-9]{{1,2}})(?:\s*(?:-|–|الى|و)\s*[0-9]{{1,2}})?\s*({m})(?:\s*/\s*(?:{m}))?\s*،?\s*((?:19|20)[0-9]{{2}})(?:[^0-9]|$)"
+        r"(?:^|[^0-9])([0-9]{{1,2}})(?:\s*(?:-|–|الي|و)\s*[0-9]{{1,2}})?\s*({m})(?:\s*/\s*(?:{m}))?\s*،?\s*((?:19|20)[0-9]{{2}})(?:[^0-9]|$)"
     ))
     .expect("valid date regex")
 });
@@ -133,11 +157,12 @@ static ARABIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static VISUAL_ARABIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     let m = month_alternation();
     Regex::new(&format!(
-        r"(?:^|[^0-9])((?:19|20)[0-9]{{2}})\s*({m})(?:\s*/\s*(?:{m}))?\s*([0-9]{{1,2}})(?:\s*(?:-|–|الى)\s*([0-9]{{1,2}}))?(?:[^0-9]|$)"
+        r"(?:^|[^0-9])((?:19|20)[0-9]{{2}})\s*({m})(?:\s*/\s*(?:{m}))?\s*([0-9]{{1,2}})(?:\s*(?:-|–|الي)\s*([0-9]{{1,2}}))?(?:[^0-9]|$)"
     ))
     .expect("valid date regex")
 });
 
+/// `9 July 2018`, matched on folded (lowercase) lines.
 static ENGLISH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     let months = ENGLISH_MONTHS.join("|");
     Regex::new(&format!(
@@ -147,7 +172,7 @@ static ENGLISH_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SESSION_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("الدورة|دورته|دورة المؤتمر").expect("valid session regex"));
+    LazyLock::new(|| Regex::new("الدوره|دورته|دوره الموتمر").expect("valid session regex"));
 
 static JOB_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bV\.[0-9]{2}-[0-9]{5}\b").expect("valid job number regex"));
@@ -207,18 +232,9 @@ pub(super) fn parse_iso_date(date: &str) -> Option<(u64, u32, u32)> {
     iso_date(year, month, day).map(|_| (year, month, day))
 }
 
-/// The Western value of an ASCII, Arabic-Indic or Persian digit.
-pub(super) fn digit_value(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => c.to_digit(10),
-        '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
-        '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
-        _ => None,
-    }
-}
-
 struct HeaderLine<'a> {
     original: &'a str,
+    /// The line [`fold`]ed: what every table and pattern of this module is matched against.
     folded: String,
 }
 
@@ -237,24 +253,6 @@ impl<'a> HeaderLine<'a> {
             .strip_prefix('#')
             .map(|rest| rest.trim_start_matches('#').trim())
     }
-}
-
-/// Just enough folding to match dates and ordinals however they were typed: Western digits,
-/// one alef, no tatweel, tashkeel or bidi controls.
-fn fold(line: &str) -> String {
-    line.chars()
-        .filter_map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-            '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0670}' => None,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' => None,
-            '\u{2066}'..='\u{2069}' | '\u{FEFF}' => None,
-            _ => Some(
-                digit_value(c)
-                    .and_then(|d| char::from_digit(d, 10))
-                    .unwrap_or(c),
-            ),
-        })
-        .collect()
 }
 
 fn iso_date(year: u64, month: u32, day: u32) -> Option<String> {
@@ -278,6 +276,7 @@ fn arabic_month(name: &str) -> Option<u32> {
         .map(|(_, number)| *number)
 }
 
+/// The date on a folded line written the English way.
 fn english_date(line: &str) -> Option<String> {
     let caps = ENGLISH_DATE.captures(line)?;
     let month = ENGLISH_MONTHS.iter().position(|m| *m == &caps[2])? as u32 + 1;
@@ -330,25 +329,21 @@ fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> {
         .filter(|word| !word.is_empty())
 }
 
-/// The value of the ordinal adjective `words` begin with: `التاسعة`, `الحادية عشرة`,
-/// `الثاني والعشرون`.
+/// The value of the ordinal adjective the folded `words` begin with: `التاسعه`, `الحاديه
+/// عشره`, `الثاني والعشرون`.
 fn ordinal(words: &[&str]) -> Option<u64> {
     let (first, rest) = words.split_first()?;
     let first = first.strip_prefix("ال")?;
     if let Some(tens) = tens(first) {
         return Some(tens);
     }
-    let stem = first
-        .strip_suffix('ة')
-        .or_else(|| first.strip_suffix('ى'))
-        .unwrap_or(first);
     let unit = ORDINAL_UNITS
         .iter()
-        .find(|(s, _)| *s == stem)
+        .find(|(s, _)| *s == first)
         .map(|(_, value)| *value)?;
     let next = rest.first().copied();
     if unit < 10 {
-        if matches!(next, Some("عشر" | "عشرة")) {
+        if next.is_some_and(|w| TEEN_WORDS.contains(&w)) {
             return Some(unit + 10);
         }
         let tens = next
@@ -358,8 +353,7 @@ fn ordinal(words: &[&str]) -> Option<u64> {
             return Some(tens + unit);
         }
     }
-    // `الحادي` only exists in compounds; alone it is not an ordinal we understand.
-    (stem != "حادي").then_some(unit)
+    (!COMPOUND_ONLY.contains(&first)).then_some(unit)
 }
 
 fn tens(word: &str) -> Option<u64> {
@@ -414,8 +408,7 @@ fn body(symbol: Option<&str>, session: Option<u64>, header: &[HeaderLine]) -> Op
 fn title(header: &[HeaderLine]) -> Option<String> {
     let is_boilerplate = |folded: &str| {
         let folded = folded.trim_start_matches('#').trim();
-        folded.starts_with("مؤتمر الاطراف")
-            || folded.starts_with("الدورة")
+        NOT_TITLES.iter().any(|opening| folded.starts_with(opening))
             || KIND_LINES.iter().any(|(line, _)| folded == *line)
     };
     let title = if header.iter().any(|line| line.heading().is_some()) {
@@ -581,13 +574,13 @@ mod tests {
 
     #[test]
     fn english_header_date() {
-        assert_eq!(english_date("9 July 2018"), some("2018-07-09"));
+        assert_eq!(english_date(&fold("9 July 2018")), some("2018-07-09"));
         assert_eq!(
-            english_date("Distr.: General 13 June 2023"),
+            english_date(&fold("Distr.: General 13 June 2023")),
             some("2023-06-13")
         );
-        assert_eq!(english_date("30 February 2020"), None);
-        assert_eq!(english_date("Original: English"), None);
+        assert_eq!(english_date(&fold("30 February 2020")), None);
+        assert_eq!(english_date(&fold("Original: English")), None);
     }
 
     #[test]
@@ -656,6 +649,53 @@ mod tests {
         assert_eq!(m.kind, some("note"));
         let untitled = "المساعدة التقنية\n\n1- تقرير المكتب.\n";
         assert_eq!(extract(untitled).title, None);
+    }
+
+    #[test]
+    fn presentation_forms_read_like_plain_letters() {
+        // What some PDF extractors produce: no letter of the Arabic block, only its
+        // presentation forms.
+        let header = "ﻡﺅﺕﻡﺭ ﺍﻝﺃﻁﺭﺍﻑ\n\nﺍﻟﺪﻭﺭﺓ ﺍﻟﺘﺎﺳﻌﺔ\nﻑﻱﻱﻥﺍ، ١٥-١٩ ﺕﺵﺭﻱﻥ ﺍﻝﺃﻭﻝ/ﺃﻙﺕﻭﺏﺭ ٢٠١٨\n\nﻡﺫﻙﺭﺓ ﻡﻥ ﺍﻝﺃﻡﺍﻥﺓ\n";
+        assert!(!header
+            .chars()
+            .any(|c| c.is_alphabetic() && ('\u{0600}'..='\u{06FF}').contains(&c)));
+        let m = extract(header);
+        assert_eq!(m.session, Some(9));
+        assert_eq!(m.date, some("2018-10-15"));
+        assert_eq!(m.year, Some(2018));
+        assert_eq!(m.body, some("COP"));
+        assert_eq!(m.kind, some("note"));
+    }
+
+    #[test]
+    fn all_spellings_of_the_header_words() {
+        // ة typed as ه, ى as ي, hamza seats left out, tashkeel, any case of an English month.
+        let m = extract("الدوره الحاديه عشره\nفيينا، 9 JULY 2018\n");
+        assert_eq!((m.session, m.date), (Some(11), some("2018-07-09")));
+        assert_eq!(extract("الدَّوْرَةُ الأُولَى\n").session, Some(1));
+        assert_eq!(extract("دوره الموتمر الثانيه\n").session, Some(2));
+    }
+
+    /// Every table is matched against folded text, so an entry that folding would change
+    /// (`ة`, `أ`, `ى`, uppercase) could never match.
+    #[test]
+    fn tables_are_written_folded() {
+        let words = ARABIC_MONTHS
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(ENGLISH_MONTHS)
+            .chain(ORDINAL_UNITS.iter().map(|(w, _)| *w))
+            .chain(ORDINAL_TENS.iter().map(|(w, _)| *w))
+            .chain(TEEN_WORDS.iter().copied())
+            .chain(COMPOUND_ONLY.iter().copied())
+            .chain(WORKING_GROUPS.iter().map(|(w, _)| *w))
+            .chain(KIND_LINES.iter().map(|(w, _)| *w))
+            .chain(KIND_TITLES.iter().map(|(w, _)| *w))
+            .chain(NOT_TITLES.iter().copied())
+            .chain(SESSION_WORD.as_str().split('|'));
+        for word in words {
+            assert_eq!(fold(word), word);
+        }
     }
 
     proptest::proptest! {

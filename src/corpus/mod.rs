@@ -33,7 +33,7 @@ pub struct Metadata {
 /// One corpus file, read and described.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// Stable id: the file name without its extension.
+    /// Stable id, unique in the corpus: the file name without its extension.
     pub id: String,
     /// The file name relative to the corpus directory.
     pub file: String,

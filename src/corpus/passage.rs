@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::metadata::digit_value;
+use crate::analysis::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Passage {
@@ -42,9 +42,8 @@ pub(super) fn paragraph_number(line: &str) -> Option<u64> {
     let caps = LEADING_NUMBER
         .captures(line)
         .or_else(|| TRAILING_NUMBER.captures(line))?;
-    caps[1]
-        .chars()
-        .try_fold(0, |n, c| Some(n * 10 + u64::from(digit_value(c)?)))
+    // Only the number is folded: the line itself must stay as it is, for the offsets.
+    fold(&caps[1]).parse().ok()
 }
 
 /// Splits a document's text into passages; see the module documentation.
