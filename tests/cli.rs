@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::Workspace;
+use common::{hits, Workspace};
 use serde_json::Value;
 
 const MANIFEST: &str = r#"
@@ -37,20 +37,6 @@ fn workspace() -> Workspace {
         ("a.txt", A.as_bytes()),
         ("b.txt", B.as_bytes()),
     ])
-}
-
-fn hits(json: &Value) -> Vec<(String, u64)> {
-    json["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            (
-                h["doc"].as_str().unwrap().to_owned(),
-                h["passage"].as_u64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 #[test]

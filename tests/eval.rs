@@ -88,20 +88,6 @@ fn search(corpus: &Path, index: &Path, query: &str, limit: usize) -> Value {
     run.json()
 }
 
-fn hit_keys(json: &Value) -> Vec<(String, u64)> {
-    json["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            (
-                h["doc"].as_str().unwrap().to_owned(),
-                h["passage"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn dev_relevance_set() {
     let dev = dev_set();
@@ -153,7 +139,7 @@ fn dev_relevance_set() {
             .filter(|(_, _, text)| contains_phrase(text, &phrase_words))
             .map(|(doc, ordinal, _)| (doc.clone(), *ordinal))
             .collect();
-        let found: BTreeSet<(String, u64)> = hit_keys(&search(
+        let found: BTreeSet<(String, u64)> = common::hits(&search(
             &corpus,
             index.path(),
             &format!("\"{phrase}\""),
@@ -184,7 +170,7 @@ fn dev_relevance_set() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|q| hit_keys(&search(&corpus, index.path(), q.as_str().unwrap(), 100)))
+            .map(|q| common::hits(&search(&corpus, index.path(), q.as_str().unwrap(), 100)))
             .collect();
         let agree = !lists[0].is_empty() && lists.iter().all(|l| *l == lists[0]);
         variant_groups_agreeing += usize::from(agree);

@@ -60,6 +60,21 @@ impl Workspace {
     }
 }
 
+/// The `(doc, passage)` of each hit of a `search --json` object, in rank order.
+pub fn hits(json: &Value) -> Vec<(String, u64)> {
+    json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["doc"].as_str().unwrap().to_owned(),
+                h["passage"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 pub fn run_with(corpus: &Path, index: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_fahras"))
         .arg("--corpus")
