@@ -30,6 +30,12 @@ pub enum Error {
     Request(String),
     #[error("{0}")]
     Index(String),
+    #[error("cannot serve on {addr}")]
+    Listen {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("index error")]
     Tantivy(#[from] tantivy::TantivyError),
 }

@@ -66,6 +66,12 @@ enum Command {
         #[arg(long)]
         skip_bad_files: bool,
     },
+    /// Serves the search API and the web page on ADDR (until Ctrl-C or SIGTERM).
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Shows the tokens the analyzer makes of TEXT: surface, folded form, stems, offsets.
     Analyze {
         text: String,
@@ -143,6 +149,16 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             let summary = index::build(&cli.corpus, &cli.index, &build_options(skip_bad_files))?;
             report_skipped(&summary.skipped);
             eprintln!("{summary}");
+            Ok(true)
+        }
+        Command::Serve { addr } => {
+            prepare_index(&cli.corpus, &cli.index, false)?;
+            tracing_subscriber::fmt()
+                .with_writer(io::stderr)
+                .with_ansi(io::stderr().is_terminal())
+                .with_target(false)
+                .init();
+            fahras::serve::run(addr, &cli.index)?;
             Ok(true)
         }
         Command::Analyze { text, json } => {

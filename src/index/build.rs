@@ -192,11 +192,17 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
         fields.exact => passage.text.as_str(),
         fields.words => word_count(&passage.text),
     );
-    if let Some(symbol) = &meta.symbol {
-        tantivy_doc.add_text(fields.symbol, symbol);
-    }
-    if let Some(title) = &meta.title {
-        tantivy_doc.add_text(fields.title, title);
+    let texts = [
+        (fields.symbol, &meta.symbol),
+        (fields.title, &meta.title),
+        (fields.date, &meta.date),
+        (fields.body, &meta.body),
+        (fields.kind, &meta.kind),
+    ];
+    for (field, value) in texts {
+        if let Some(value) = value {
+            tantivy_doc.add_text(field, value);
+        }
     }
     if let Some(paragraph) = passage.paragraph {
         tantivy_doc.add_u64(fields.paragraph, paragraph);

@@ -39,6 +39,9 @@ pub struct OpenIndex {
     pub index: Index,
     pub fields: Fields,
     pub meta: IndexMeta,
+    /// The generation directory that was opened: a server compares it with `CURRENT` to
+    /// notice a rebuilt index.
+    pub generation: PathBuf,
 }
 
 /// Whether the index matches the corpus.
@@ -52,7 +55,7 @@ pub enum Freshness {
 }
 
 /// The generation `CURRENT` names, if any.
-fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
+pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
     let current = index_dir.join(CURRENT);
     match std::fs::read_to_string(&current) {
         Ok(name) => Ok(Some(index_dir.join(name.trim()))),
@@ -151,5 +154,6 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex> {
         index,
         fields,
         meta,
+        generation,
     })
 }

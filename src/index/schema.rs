@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +21,10 @@ pub struct Fields {
     pub session: Field,
     pub year: Field,
     pub title: Field,
+    /// Date (`YYYY-MM-DD`), issuing body and kind of the document, for the document view.
+    pub date: Field,
+    pub body: Field,
+    pub kind: Field,
     /// 0-based ordinal of the passage within its document.
     pub passage: Field,
     /// The UN paragraph number the passage starts with, if any.
@@ -50,6 +54,9 @@ impl Fields {
             session: builder.add_u64_field("session", INDEXED | STORED | FAST),
             year: builder.add_u64_field("year", INDEXED | STORED | FAST),
             title: builder.add_text_field("title", STORED),
+            date: builder.add_text_field("date", STORED),
+            body: builder.add_text_field("body", STORED),
+            kind: builder.add_text_field("kind", STORED),
             passage: builder.add_u64_field("passage", INDEXED | STORED | FAST),
             paragraph: builder.add_u64_field("paragraph", STORED),
             text: builder.add_text_field(
@@ -82,6 +89,9 @@ impl Fields {
             session: get("session")?,
             year: get("year")?,
             title: get("title")?,
+            date: get("date")?,
+            body: get("body")?,
+            kind: get("kind")?,
             passage: get("passage")?,
             paragraph: get("paragraph")?,
             text: get("text")?,

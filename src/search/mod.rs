@@ -2,6 +2,7 @@
 //! ([`query`]), planned into a tantivy query ([`plan`]), run with top-k, count and facet
 //! collectors, and each hit gets a snippet in its original text ([`snippet`]).
 
+pub mod browse;
 pub mod plan;
 pub mod query;
 pub mod snippet;
@@ -10,8 +11,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::schema::Value;
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::schema::{Field, Value};
 use tantivy::{DocId, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument};
 
 use crate::index::OpenIndex;
@@ -72,7 +73,7 @@ pub struct Hit {
 
 /// An opened index and its reader; cheap to share, safe to search from many threads.
 pub struct Engine {
-    open: OpenIndex,
+    pub(crate) open: OpenIndex,
     reader: IndexReader,
 }
 
@@ -84,6 +85,11 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Engine { open, reader })
+    }
+
+    /// The generation directory this engine reads.
+    pub fn generation(&self) -> &std::path::Path {
+        &self.open.generation
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
@@ -130,39 +136,26 @@ impl Engine {
         let (top, total_hits, facet_counts) =
             searcher.search(&*plan.query, &(top, Count, facets))?;
 
-        let by_session = facet_counts
-            .get("/session")
-            .filter_map(|(facet, count)| {
-                let session = facet.to_path().last()?.parse().ok()?;
-                Some((session, count))
-            })
-            .collect();
+        let by_session = numbered_facets(&facet_counts, "/session");
 
         let snippets = snippet::Snippets::new(&searcher, &*plan.highlight, fields)?;
         let hits = top
             .into_iter()
             .map(|(score, address)| {
-                let stored: TantivyDocument = searcher.doc(address)?;
-                let text_of = |f| {
-                    stored
-                        .get_first(f)
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned)
-                };
-                let u64_of = |f| stored.get_first(f).and_then(|v| v.as_u64());
-                let text = text_of(fields.text).unwrap_or_default();
+                let stored = Stored(searcher.doc(address)?);
+                let text = stored.text(fields.text).unwrap_or_default();
                 let snippet = snippets.snippet(&text);
                 let pairs = |ranges: Vec<std::ops::Range<usize>>| {
                     ranges.into_iter().map(|r| [r.start, r.end]).collect()
                 };
                 Ok(Hit {
-                    doc: text_of(fields.doc).unwrap_or_default(),
-                    symbol: text_of(fields.symbol),
-                    session: u64_of(fields.session),
-                    year: u64_of(fields.year),
-                    title: text_of(fields.title),
-                    passage: u64_of(fields.passage).unwrap_or_default(),
-                    paragraph: u64_of(fields.paragraph),
+                    doc: stored.text(fields.doc).unwrap_or_default(),
+                    symbol: stored.text(fields.symbol),
+                    session: stored.number(fields.session),
+                    year: stored.number(fields.year),
+                    title: stored.text(fields.title),
+                    passage: stored.number(fields.passage).unwrap_or_default(),
+                    paragraph: stored.number(fields.paragraph),
                     score,
                     snippet: snippet.text,
                     highlights: pairs(snippet.passage_highlights),
@@ -180,4 +173,28 @@ impl Engine {
             hits,
         })
     }
+}
+
+/// The stored values of one passage.
+struct Stored(TantivyDocument);
+
+impl Stored {
+    fn text(&self, field: Field) -> Option<String> {
+        self.0
+            .get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    }
+
+    fn number(&self, field: Field) -> Option<u64> {
+        self.0.get_first(field).and_then(|v| v.as_u64())
+    }
+}
+
+/// Counts of the numbered children of `facet` (`/session/11` → 11).
+fn numbered_facets(counts: &FacetCounts, facet: &str) -> BTreeMap<u64, u64> {
+    counts
+        .get(facet)
+        .filter_map(|(child, count)| Some((child.to_path().last()?.parse().ok()?, count)))
+        .collect()
 }

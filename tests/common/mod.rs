@@ -114,3 +114,61 @@ impl Workspace {
             .collect()
     }
 }
+
+/// A running `fahras serve` on a free loopback port, stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Server {
+    /// Starts the server and waits for its `listening on` line.
+    pub fn start(corpus: &Path, index: &Path) -> Server {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fahras"))
+            .arg("--corpus")
+            .arg(corpus)
+            .arg("--index")
+            .arg(index)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("fahras serve starts");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the server says where it listens before exiting")
+                .expect("stderr is UTF-8");
+            if let Some(address) = line.strip_prefix("fahras: listening on ") {
+                break address.to_owned();
+            }
+        };
+        // Keep draining the request log so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, base }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the server to exit by itself, at most `seconds`.
+    pub fn wait_exit(&mut self, seconds: u64) -> Option<std::process::ExitStatus> {
+        for _ in 0..seconds * 10 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

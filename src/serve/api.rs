@@ -1,0 +1,255 @@
+//! The JSON API: the same search as the CLI, a document view, figures, exports, and errors
+//! as `{"error": {"code", "message"}}` with a status that fits.
+
+use std::any::Any;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::Shared;
+use crate::search::{SearchRequest, SearchResults};
+use crate::Error;
+
+/// The largest page of hits one API request returns.
+const MAX_API_LIMIT: usize = 100;
+/// The most hits an export holds.
+const MAX_EXPORT: usize = 1_000;
+
+/// An error as the API reports it.
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn bad_param(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_param",
+            message: message.into(),
+        }
+    }
+
+    fn not_found(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: message.into(),
+        }
+    }
+
+    fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Query(message) => ApiError {
+                status: StatusCode::BAD_REQUEST,
+                code: "bad_query",
+                message,
+            },
+            Error::Request(message) => ApiError::bad_param(message),
+            other => {
+                tracing::error!("{}", other.with_causes());
+                ApiError::internal(other.with_causes())
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"code": self.code, "message": self.message}});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// The parameters of a search, from a query string in which `session`, `year` and `doc`
+/// may repeat.
+fn search_request(
+    raw: Option<&str>,
+    default_limit: usize,
+    max_limit: usize,
+) -> Result<(SearchRequest, Option<String>), ApiError> {
+    let mut request = SearchRequest {
+        query: String::new(),
+        sessions: Vec::new(),
+        years: Vec::new(),
+        docs: Vec::new(),
+        limit: default_limit,
+        offset: 0,
+    };
+    let mut format = None;
+    let number = |name: &str, value: &str| {
+        value.parse::<u64>().map_err(|_| {
+            ApiError::bad_param(format!("`{name}` must be a whole number, not `{value}`"))
+        })
+    };
+    for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "q" => request.query = value.into_owned(),
+            "session" => request.sessions.push(number("session", &value)?),
+            "year" => request.years.push(number("year", &value)?),
+            "doc" => request.docs.push(value.into_owned()),
+            "limit" => {
+                let limit = number("limit", &value)?;
+                if limit == 0 {
+                    return Err(ApiError::bad_param("`limit` must be at least 1"));
+                }
+                request.limit = usize::try_from(limit).unwrap_or(usize::MAX).min(max_limit);
+            }
+            "offset" => {
+                request.offset = usize::try_from(number("offset", &value)?).unwrap_or(usize::MAX)
+            }
+            "format" => format = Some(value.into_owned()),
+            other => return Err(ApiError::bad_param(format!("unknown parameter `{other}`"))),
+        }
+    }
+    Ok((request, format))
+}
+
+/// Runs a search off the async workers: tantivy's work is CPU-bound.
+async fn run_search(shared: &Shared, request: SearchRequest) -> Result<SearchResults, ApiError> {
+    let engine = shared.engine();
+    tokio::task::spawn_blocking(move || engine.search(&request))
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(ApiError::from)
+}
+
+/// `GET /api/search`: exactly the `search --json` object.
+pub async fn search(
+    State(shared): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResults>, ApiError> {
+    let (request, format) = search_request(raw.as_deref(), 10, MAX_API_LIMIT)?;
+    if format.is_some() {
+        return Err(ApiError::bad_param("unknown parameter `format`"));
+    }
+    Ok(Json(run_search(&shared, request).await?))
+}
+
+/// `GET /api/export?format=csv|json&…`: up to a thousand hits of a search, as a download.
+pub async fn export(
+    State(shared): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (request, format) = search_request(raw.as_deref(), MAX_EXPORT, MAX_EXPORT)?;
+    let results = run_search(&shared, request).await?;
+    let (content_type, extension, body) = match format.as_deref() {
+        Some("json") => (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(&results).map_err(|e| ApiError::internal(e.to_string()))?,
+        ),
+        Some("csv") => (
+            "text/csv; charset=utf-8",
+            "csv",
+            csv_of(&results).map_err(|e| ApiError::internal(e.to_string()))?,
+        ),
+        _ => return Err(ApiError::bad_param("`format` must be `csv` or `json`")),
+    };
+    let disposition = format!("attachment; filename=\"fahras-results.{extension}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// One row per hit; a UTF-8 byte order mark first, so spreadsheet programs read Arabic.
+fn csv_of(results: &SearchResults) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer("\u{FEFF}".as_bytes().to_vec());
+    writer.write_record([
+        "rank", "doc", "symbol", "session", "year", "title", "passage", "score", "snippet", "text",
+    ])?;
+    let optional = |value: Option<u64>| value.map(|v| v.to_string()).unwrap_or_default();
+    for (rank, hit) in (1..).zip(&results.hits) {
+        writer.write_record([
+            rank.to_string(),
+            hit.doc.clone(),
+            hit.symbol.clone().unwrap_or_default(),
+            optional(hit.session),
+            optional(hit.year),
+            hit.title.clone().unwrap_or_default(),
+            hit.passage.to_string(),
+            format!("{:.4}", hit.score),
+            hit.snippet.clone(),
+            hit.text.clone(),
+        ])?;
+    }
+    writer.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `GET /api/doc/{id}`: a document's metadata and its passages in order.
+pub async fn document(
+    State(shared): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let engine = shared.engine();
+    let lookup = id.clone();
+    let view = tokio::task::spawn_blocking(move || engine.document(&lookup))
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))??;
+    match view {
+        Some(view) => Ok(Json(view).into_response()),
+        None => Err(ApiError::not_found(format!(
+            "no document `{id}` in the index"
+        ))),
+    }
+}
+
+/// `GET /api/stats`: documents, passages, passages per session and year, sizes.
+pub async fn stats(State(shared): State<Shared>) -> Result<Response, ApiError> {
+    let engine = shared.engine();
+    let stats = tokio::task::spawn_blocking(move || engine.stats())
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))??;
+    Ok(Json(stats).into_response())
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such page or API route")
+}
+
+/// A handler that panicked answers 500 and the server goes on.
+pub fn panicked(_: Box<dyn Any + Send + 'static>) -> Response {
+    ApiError::internal("the request failed unexpectedly").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_filters_limits_and_unknown_parameters() {
+        let (request, format) = search_request(
+            Some("q=%D8%AA%D8%B3%D9%84%D9%8A%D9%85&session=10&session=11&limit=500&format=csv"),
+            10,
+            100,
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(request.query, "تسليم");
+        assert_eq!(request.sessions, vec![10, 11]);
+        assert_eq!(request.limit, 100);
+        assert_eq!(format.as_deref(), Some("csv"));
+        for bad in ["limit=0", "limit=x", "session=-1", "offset=1.5", "page=2"] {
+            assert!(search_request(Some(bad), 10, 100).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The web page end to end: the real server on the bundled corpus, pages loaded in headless
+//! Chromium (Debian's `chromium` package), and the DOM the page's script built checked
+//! against the JSON API.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use common::Server;
+use regex::Regex;
+use serde_json::Value;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// A page that has not rendered by then is a failure, not a hang.
+const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
+const QUERY: &str = "الجريمة المنظمة";
+
+/// `fahras serve` on the bundled corpus, with an index of its own.
+struct Site {
+    server: Server,
+    _index: tempfile::TempDir,
+}
+
+impl Site {
+    fn start() -> Site {
+        let index = tempfile::tempdir().unwrap();
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let server = Server::start(&corpus, index.path());
+        Site {
+            server,
+            _index: index,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base)
+    }
+
+    /// The JSON body of an API answer, whatever its status.
+    fn api(&self, path: &str) -> Value {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let body = agent
+            .get(self.url(path))
+            .call()
+            .expect("the server answers")
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// The DOM of a page once its script has run, as Chromium serializes it.
+    fn dom(&self, path: &str) -> String {
+        rendered_dom(&self.url(path))
+    }
+}
+
+/// Kills a child process when dropped, also when a test panics.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Loads `url` in headless Chromium and returns the DOM after the page's requests and
+/// timers have settled (virtual time runs ahead while nothing is pending).
+fn rendered_dom(url: &str) -> String {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "the browser test needs Chromium at {CHROMIUM}: install Debian's `chromium` package"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dom_file = dir.path().join("dom.html");
+    let log_file = dir.path().join("chromium.log");
+    let mut chromium = KillOnDrop(
+        Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=10000",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg("--dump-dom")
+            .arg(url)
+            .stdout(std::fs::File::create(&dom_file).unwrap())
+            .stderr(std::fs::File::create(&log_file).unwrap())
+            .spawn()
+            .expect("chromium starts"),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = chromium.0.try_wait().unwrap() {
+            break status;
+        }
+        let log = || std::fs::read_to_string(&log_file).unwrap_or_default();
+        assert!(
+            started.elapsed() < CHROMIUM_TIMEOUT,
+            "chromium did not finish {url} in {CHROMIUM_TIMEOUT:?}; its log:\n{}",
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let log = std::fs::read_to_string(&log_file).unwrap_or_default();
+    assert!(status.success(), "chromium failed on {url} ({status}):\n{log}");
+    std::fs::read_to_string(&dom_file).unwrap()
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The opening tags `<name …>` in a serialized DOM.
+fn tags<'a>(dom: &'a str, name: &str) -> Vec<&'a str> {
+    Regex::new(&format!(r"<{name}\b[^>]*>"))
+        .unwrap()
+        .find_iter(dom)
+        .map(|m| m.as_str())
+        .collect()
+}
+
+/// An attribute of an opening tag, with `&amp;` turned back into `&`.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    Regex::new(&format!(r#"\s{name}="([^"]*)""#))
+        .unwrap()
+        .captures(tag)
+        .map(|c| c[1].replace("&amp;", "&"))
+}
+
+/// The opening tags `<name …>` whose attribute `a` has the given value.
+fn tags_where<'a>(dom: &'a str, name: &str, a: &str, value: &str) -> Vec<&'a str> {
+    tags(dom, name)
+        .into_iter()
+        .filter(|tag| attr(tag, a).as_deref() == Some(value))
+        .collect()
+}
+
+/// The opening tags `<name …>` of a class.
+fn tags_of_class<'a>(dom: &'a str, name: &str, class: &str) -> Vec<&'a str> {
+    tags(dom, name)
+        .into_iter()
+        .filter(|tag| has_class(tag, class))
+        .collect()
+}
+
+fn has_class(tag: &str, class: &str) -> bool {
+    attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
+}
+
+/// The session filter link for `session`, from a results page.
+fn session_filter<'a>(dom: &'a str, session: &str) -> &'a str {
+    let links: Vec<&str> = tags_where(dom, "a", "data-filter", "session")
+        .into_iter()
+        .filter(|tag| attr(tag, "data-value").as_deref() == Some(session))
+        .collect();
+    assert_eq!(links.len(), 1, "one session-{session} link:\n{}", shown(dom));
+    links[0]
+}
+
+/// The page's `<main>`, cut short: enough to see what went wrong.
+fn shown(dom: &str) -> &str {
+    let main = dom.find("<main").map_or(dom, |at| &dom[at..]);
+    let mut end = main.len().min(4000);
+    while !main.is_char_boundary(end) {
+        end -= 1;
+    }
+    &main[..end]
+}
+
+/// Text as it appears in serialized HTML text.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Every highlighted word of a search's hits, as the API gives it: byte ranges into `text`.
+fn highlighted_words(search: &Value) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for hit in search["hits"].as_array().unwrap() {
+        let text = hit["text"].as_str().unwrap();
+        for range in hit["highlights"].as_array().unwrap() {
+            let (start, end) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
+            words.insert(text[start as usize..end as usize].to_owned());
+        }
+    }
+    words
+}
+
+#[test]
+fn a_search_url_shows_its_hits_with_the_matched_words_marked() {
+    let site = Site::start();
+    let search = site.api(&format!("/api/search?q={}", encode(QUERY)));
+    let dom = site.dom(&format!("/?q={}", encode(QUERY)));
+
+    let html = tags(&dom, "html")[0];
+    assert_eq!(attr(html, "lang").as_deref(), Some("ar"), "{html}");
+    assert_eq!(attr(html, "dir").as_deref(), Some("rtl"), "{html}");
+
+    let hits = tags_of_class(&dom, "li", "hit");
+    assert_eq!(hits.len(), search["hits"].as_array().unwrap().len(), "{}", shown(&dom));
+    let total = search["total_hits"].as_u64().unwrap();
+    assert!(total > 10, "the query should need more than one page");
+    let summary = tags_where(&dom, "p", "id", "summary");
+    assert_eq!(attr(summary[0], "data-total"), Some(total.to_string()));
+    assert!(dom.contains(&format!(">{total}</bdi>")), "{}", shown(&dom));
+
+    let words = highlighted_words(&search);
+    let marks: Vec<&str> = Regex::new(r"<mark>([^<]*)</mark>")
+        .unwrap()
+        .captures_iter(&dom)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert!(!marks.is_empty(), "{}", shown(&dom));
+    for mark in &marks {
+        assert!(words.contains(*mark), "«{mark}» is not a matched word: {words:?}");
+    }
+}
+
+#[test]
+fn the_session_filter_link_keeps_only_that_session() {
+    let site = Site::start();
+    let dom = site.dom(&format!("/?q={}", encode(QUERY)));
+    let href = attr(session_filter(&dom, "11"), "href").unwrap();
+    assert!(href.starts_with("/?") && href.contains("session=11"), "{href}");
+
+    let filtered = site.dom(&href);
+    let sessions: Vec<Option<String>> = tags_of_class(&filtered, "li", "hit")
+        .iter()
+        .map(|tag| attr(tag, "data-session"))
+        .collect();
+    assert!(!sessions.is_empty(), "{}", shown(&filtered));
+    assert!(sessions.iter().all(|s| s.as_deref() == Some("11")), "{sessions:?}");
+    let search = site.api(&format!("/api/search?q={}&session=11", encode(QUERY)));
+    let summary = tags_where(&filtered, "p", "id", "summary");
+    assert_eq!(attr(summary[0], "data-total"), Some(search["total_hits"].to_string()));
+    assert!(has_class(session_filter(&filtered, "11"), "active"));
+}
+
+#[test]
+fn a_hit_opens_its_document_at_the_passage() {
+    let site = Site::start();
+    let dom = site.dom(&format!("/?q={}", encode(QUERY)));
+    let link = tags_of_class(&dom, "a", "hit-link");
+    assert!(!link.is_empty(), "{}", shown(&dom));
+    let href = attr(link[0], "href").unwrap();
+    let (path, passage) = href.split_once("#p").expect("a /doc/{id}#p{n} link");
+    let doc = path.strip_prefix("/doc/").expect("a /doc/{id}#p{n} link");
+
+    let page = site.dom(&href);
+    let document = site.api(&format!("/api/doc/{doc}"));
+    let passages = tags_of_class(&page, "section", "passage");
+    assert_eq!(passages.len(), document["passages"].as_array().unwrap().len());
+    let current: Vec<&str> = passages
+        .into_iter()
+        .filter(|tag| has_class(tag, "is-current"))
+        .collect();
+    assert_eq!(current.len(), 1, "one passage is highlighted: {current:?}");
+    assert_eq!(attr(current[0], "id"), Some(format!("p{passage}")));
+}
+
+#[test]
+fn a_bad_query_is_explained_on_the_page() {
+    let site = Site::start();
+    let query = "\"الجريمة المنظمة";
+    let answer = site.api(&format!("/api/search?q={}", encode(query)));
+    assert_eq!(answer["error"]["code"], "bad_query", "{answer}");
+    let dom = site.dom(&format!("/?q={}", encode(query)));
+    let message = tags_where(&dom, "div", "id", "message");
+    assert_eq!(attr(message[0], "hidden"), None, "the message is shown");
+    let sentence = escaped(answer["error"]["message"].as_str().unwrap());
+    assert!(dom.contains(&sentence), "«{sentence}» is not on the page:\n{}", shown(&dom));
+}
