@@ -106,12 +106,12 @@ fn rendered_dom(url: &str) -> String {
             .spawn()
             .expect("chromium starts"),
     );
+    let log = || std::fs::read_to_string(&log_file).unwrap_or_default();
     let started = Instant::now();
     let status = loop {
         if let Some(status) = chromium.0.try_wait().unwrap() {
             break status;
         }
-        let log = || std::fs::read_to_string(&log_file).unwrap_or_default();
         assert!(
             started.elapsed() < CHROMIUM_TIMEOUT,
             "chromium did not finish {url} in {CHROMIUM_TIMEOUT:?}; its log:\n{}",
@@ -119,8 +119,11 @@ fn rendered_dom(url: &str) -> String {
         );
         std::thread::sleep(Duration::from_millis(50));
     };
-    let log = std::fs::read_to_string(&log_file).unwrap_or_default();
-    assert!(status.success(), "chromium failed on {url} ({status}):\n{log}");
+    assert!(
+        status.success(),
+        "chromium failed on {url} ({status}):\n{}",
+        log()
+    );
     std::fs::read_to_string(&dom_file).unwrap()
 }
 
@@ -171,7 +174,12 @@ fn session_filter<'a>(dom: &'a str, session: &str) -> &'a str {
         .into_iter()
         .filter(|tag| attr(tag, "data-value").as_deref() == Some(session))
         .collect();
-    assert_eq!(links.len(), 1, "one session-{session} link:\n{}", shown(dom));
+    assert_eq!(
+        links.len(),
+        1,
+        "one session-{session} link:\n{}",
+        shown(dom)
+    );
     links[0]
 }
 
@@ -216,7 +224,12 @@ fn a_search_url_shows_its_hits_with_the_matched_words_marked() {
     assert_eq!(attr(html, "dir").as_deref(), Some("rtl"), "{html}");
 
     let hits = tags_of_class(&dom, "li", "hit");
-    assert_eq!(hits.len(), search["hits"].as_array().unwrap().len(), "{}", shown(&dom));
+    assert_eq!(
+        hits.len(),
+        search["hits"].as_array().unwrap().len(),
+        "{}",
+        shown(&dom)
+    );
     let total = search["total_hits"].as_u64().unwrap();
     assert!(total > 10, "the query should need more than one page");
     let summary = tags_where(&dom, "p", "id", "summary");
@@ -231,7 +244,10 @@ fn a_search_url_shows_its_hits_with_the_matched_words_marked() {
         .collect();
     assert!(!marks.is_empty(), "{}", shown(&dom));
     for mark in &marks {
-        assert!(words.contains(*mark), "«{mark}» is not a matched word: {words:?}");
+        assert!(
+            words.contains(*mark),
+            "«{mark}» is not a matched word: {words:?}"
+        );
     }
 }
 
@@ -240,7 +256,10 @@ fn the_session_filter_link_keeps_only_that_session() {
     let site = Site::start();
     let dom = site.dom(&format!("/?q={}", encode(QUERY)));
     let href = attr(session_filter(&dom, "11"), "href").unwrap();
-    assert!(href.starts_with("/?") && href.contains("session=11"), "{href}");
+    assert!(
+        href.starts_with("/?") && href.contains("session=11"),
+        "{href}"
+    );
 
     let filtered = site.dom(&href);
     let sessions: Vec<Option<String>> = tags_of_class(&filtered, "li", "hit")
@@ -248,10 +267,16 @@ fn the_session_filter_link_keeps_only_that_session() {
         .map(|tag| attr(tag, "data-session"))
         .collect();
     assert!(!sessions.is_empty(), "{}", shown(&filtered));
-    assert!(sessions.iter().all(|s| s.as_deref() == Some("11")), "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.as_deref() == Some("11")),
+        "{sessions:?}"
+    );
     let search = site.api(&format!("/api/search?q={}&session=11", encode(QUERY)));
     let summary = tags_where(&filtered, "p", "id", "summary");
-    assert_eq!(attr(summary[0], "data-total"), Some(search["total_hits"].to_string()));
+    assert_eq!(
+        attr(summary[0], "data-total"),
+        Some(search["total_hits"].to_string())
+    );
     assert!(has_class(session_filter(&filtered, "11"), "active"));
 }
 
@@ -268,7 +293,10 @@ fn a_hit_opens_its_document_at_the_passage() {
     let page = site.dom(&href);
     let document = site.api(&format!("/api/doc/{doc}"));
     let passages = tags_of_class(&page, "section", "passage");
-    assert_eq!(passages.len(), document["passages"].as_array().unwrap().len());
+    assert_eq!(
+        passages.len(),
+        document["passages"].as_array().unwrap().len()
+    );
     let current: Vec<&str> = passages
         .into_iter()
         .filter(|tag| has_class(tag, "is-current"))
@@ -287,5 +315,9 @@ fn a_bad_query_is_explained_on_the_page() {
     let message = tags_where(&dom, "div", "id", "message");
     assert_eq!(attr(message[0], "hidden"), None, "the message is shown");
     let sentence = escaped(answer["error"]["message"].as_str().unwrap());
-    assert!(dom.contains(&sentence), "«{sentence}» is not on the page:\n{}", shown(&dom));
+    assert!(
+        dom.contains(&sentence),
+        "«{sentence}» is not on the page:\n{}",
+        shown(&dom)
+    );
 }

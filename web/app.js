@@ -17,14 +17,60 @@
 
   // Each route() call gets a number; an answer that arrives after a newer route is dropped.
   let currentRoute = 0;
-  // The last results shown, kept so that "back" from a document redraws them at once and
-  // the browser can restore the scroll position.
+  // The page on screen ("/doc/x" or "/?q=…"): moving between passages of one document only
+  // moves the highlight.
+  let shownPage = null;
+  // The last results drawn: "back" from a document redraws them at once, so the browser can
+  // restore the scroll position.
   let lastResults = { href: null, node: null };
   const stats = getJson("/api/stats").catch(() => null);
 
+  // ---- Words -----------------------------------------------------------------------------
+
+  // Arabic plural forms by Intl.PluralRules category; "#" stands for the number.
+  const RESULTS = {
+    zero: "لا نتائج",
+    one: "نتيجة واحدة",
+    two: "نتيجتان",
+    few: "# نتائج",
+    many: "# نتيجة",
+    other: "# نتيجة",
+  };
+  const DOCUMENTS = {
+    zero: "لا وثائق",
+    one: "وثيقة واحدة",
+    two: "وثيقتان",
+    few: "# وثائق",
+    many: "# وثيقة",
+    other: "# وثيقة",
+  };
+  // A hit is a passage (mostly one UN paragraph); "المقطع n" names it by its ordinal in the
+  // document, which is not the paragraph number printed in its text.
+  const PASSAGES = {
+    zero: "لا مقاطع",
+    one: "مقطع واحد",
+    two: "مقطعان",
+    few: "# مقاطع",
+    many: "# مقطعًا",
+    other: "# مقطع",
+  };
+  const KINDS = {
+    report: "تقرير",
+    note: "مذكرة",
+    agenda: "جدول أعمال",
+    resolution: "قرار",
+    decision: "مقرر",
+  };
+  const ERROR_LEADS = {
+    bad_query: "تعذّر فهم الاستعلام: ",
+    bad_param: "عنوان بحث غير صالح: ",
+    not_found: "غير موجود: ",
+    network: "",
+  };
+
   // ---- Small DOM helpers -----------------------------------------------------------------
 
-  /** An element with attributes (null and false are left out) and children (strings become text). */
+  /** An element with attributes (null and false left out) and children (strings become text). */
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
@@ -43,19 +89,17 @@
     return h("bdi", { dir: "ltr" }, String(value));
   }
 
-  /** "N things" with Arabic plural agreement; forms use "#" for the number, e.g. "# فقرات". */
+  /** "N things" with Arabic plural agreement, the number kept left-to-right. */
   function counted(n, forms) {
-    const form = forms[pluralRules.select(n)] || forms.other;
-    const [before, after] = form.includes("#") ? form.split("#") : [form, ""];
-    return [before, form.includes("#") ? ltr(n) : null, after];
+    const [before, after] = (forms[pluralRules.select(n)] || forms.other).split("#");
+    return after === undefined ? [before] : [before, ltr(n), after];
   }
 
-  // A hit is a passage (mostly one UN paragraph); "المقطع n" names it by its ordinal in the
-  // document, which is not the paragraph number printed in the text.
-  const RESULTS = { zero: "لا نتائج", one: "نتيجة واحدة", two: "نتيجتان", few: "# نتائج", many: "# نتيجة", other: "# نتيجة" };
-  const DOCUMENTS = { zero: "لا وثائق", one: "وثيقة واحدة", two: "وثيقتان", few: "# وثائق", many: "# وثيقة", other: "# وثيقة" };
-  const PASSAGES = { zero: "لا مقاطع", one: "مقطع واحد", two: "مقطعان", few: "# مقاطع", many: "# مقطعًا", other: "# مقطع" };
-  const KINDS = { report: "تقرير", note: "مذكرة", agenda: "جدول أعمال", resolution: "قرار", decision: "مقرر" };
+  /** Items with a middle dot between them. */
+  function dotted(items) {
+    const dot = () => h("span", { class: "sep", "aria-hidden": "true" }, "·");
+    return items.flatMap((item, i) => (i ? [dot(), item] : [item]));
+  }
 
   function formatMs(ms) {
     return ms < 0.1 ? "< 0.1" : ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
@@ -63,11 +107,10 @@
 
   // ---- The API ---------------------------------------------------------------------------
 
-  /** Thrown for an API error; `message` is the server's sentence. */
+  /** An API error: `code` as the server names it, `message` its sentence. */
   class ApiError extends Error {
-    constructor(status, code, text) {
+    constructor(code, text) {
       super(text);
-      this.status = status;
       this.code = code;
     }
   }
@@ -77,27 +120,22 @@
     try {
       response = await fetch(url, { headers: { Accept: "application/json" } });
     } catch (_) {
-      throw new ApiError(0, "network", "تعذّر الاتصال بالخادم.");
+      throw new ApiError("network", "تعذّر الاتصال بالخادم.");
     }
-    let body = null;
-    try {
-      body = await response.json();
-    } catch (_) {
-      // A body that is not JSON is reported by its status below.
-    }
+    const body = await response.json().catch(() => null);
     if (!response.ok) {
       const error = (body && body.error) || {};
-      throw new ApiError(response.status, error.code || "http", error.message || `HTTP ${response.status}`);
+      throw new ApiError(error.code || "http", error.message || `HTTP ${response.status}`);
     }
     return body;
   }
 
-  /** "/api/doc/" + the id, each path segment encoded (ids may contain "/"). */
+  /** `prefix` + a document id, each of its path segments encoded (ids may contain "/"). */
   function docPath(prefix, id) {
     return prefix + id.split("/").map(encodeURIComponent).join("/");
   }
 
-  // ---- Search state <-> URL -------------------------------------------------------------
+  // ---- Search state <-> URL --------------------------------------------------------------
 
   function readState(search) {
     const params = new URLSearchParams(search);
@@ -107,11 +145,11 @@
       sessions: params.getAll("session").filter(Boolean),
       year: params.get("year") || "",
       doc: params.get("doc") || "",
-      offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
+      offset: offset > 0 ? offset : 0,
     };
   }
 
-  /** The query parameters of a state: q, session…, year, doc and (when asked) offset. */
+  /** The query parameters of a state: q, session…, year, doc and, when asked, offset. */
   function stateParams(state, withOffset) {
     const params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
@@ -130,24 +168,26 @@
   function apiSearchUrl(state) {
     const params = stateParams(state, true);
     params.set("limit", String(PAGE_SIZE));
-    return "/api/search?" + params.toString();
+    return "/api/search?" + params;
   }
 
+  /** An export holds the whole search (the server caps it), not only the page on screen. */
   function exportHref(state, format) {
-    return `/api/export?format=${format}&` + stateParams(state, false).toString();
+    return `/api/export?format=${format}&` + stateParams(state, false);
   }
 
   // ---- Highlighting ----------------------------------------------------------------------
 
   /**
-   * Where a snippet's text lies in the passage: the snippet without the "…" added where it
-   * was cut, found in `text`. Returns null when it cannot be found (then nothing is marked).
+   * Where a snippet lies in its passage: the snippet without the "…" added where it was cut,
+   * found in `text`; null when it cannot be found (then nothing is marked).
    */
   function locateSnippet(snippet, text) {
     const lead = snippet.startsWith(ELLIPSIS);
     const trail = snippet.length > 1 && snippet.endsWith(ELLIPSIS);
     // A passage may itself begin or end with "…": then that one was not added.
-    for (const [cutLead, cutTrail] of [[lead, trail], [false, trail], [lead, false], [false, false]]) {
+    const cuts = [[lead, trail], [false, trail], [lead, false], [false, false]];
+    for (const [cutLead, cutTrail] of cuts) {
       const core = snippet.slice(cutLead ? 1 : 0, cutTrail ? -1 : undefined);
       const at = text.indexOf(core);
       if (at >= 0) return { at, core, lead: cutLead, trail: cutTrail };
@@ -156,8 +196,9 @@
   }
 
   /**
-   * The snippet as nodes, with the hit's highlights (UTF-8 byte ranges into `text`) inside
-   * the snippet's window wrapped in <mark>. Text is added as text nodes, never as HTML.
+   * The snippet as nodes, the hit's highlights (UTF-8 byte ranges into `text`) that fall in
+   * the snippet's window wrapped in <mark>. Pieces are cut from the UTF-8 bytes and decoded;
+   * they go in as text nodes, so nothing in a passage is ever read as HTML.
    */
   function markedSnippet(hit) {
     const found = locateSnippet(hit.snippet, hit.text);
@@ -166,30 +207,25 @@
     const start = encoder.encode(hit.text.slice(0, found.at)).length;
     const end = start + encoder.encode(found.core).length;
     const ranges = (hit.highlights || [])
-      .filter(([from, to]) => from >= start && to <= end && from < to)
+      .filter(([from, to]) => start <= from && from < to && to <= end)
       .sort((a, b) => a[0] - b[0]);
     const piece = (from, to) => decoder.decode(bytes.subarray(from, to));
 
-    const nodes = [found.lead ? ELLIPSIS : null];
+    const nodes = [found.lead ? ELLIPSIS : ""];
     let position = start;
     for (const [from, to] of ranges) {
-      if (from < position) continue; // overlapping ranges: the first one wins
+      if (from < position) continue; // of two overlapping ranges, the first wins
       nodes.push(piece(position, from), h("mark", null, piece(from, to)));
       position = to;
     }
-    nodes.push(piece(position, end), found.trail ? ELLIPSIS : null);
-    return nodes.filter((node) => node !== null && node !== "");
+    nodes.push(piece(position, end), found.trail ? ELLIPSIS : "");
+    return nodes.filter((node) => node !== "");
   }
 
   // ---- Messages --------------------------------------------------------------------------
 
   function showError(error) {
-    const lead = {
-      bad_query: "تعذّر فهم الاستعلام: ",
-      bad_param: "عنوان بحث غير صالح: ",
-      not_found: "غير موجود: ",
-      network: "",
-    }[error.code];
+    const lead = ERROR_LEADS[error.code];
     message.replaceChildren(
       h("strong", null, lead === undefined ? "حدث خطأ: " : lead),
       h("span", { dir: "auto" }, error.message),
@@ -216,28 +252,34 @@
       return;
     }
     view.replaceChildren(h("p", { class: "loading" }, "جارٍ البحث…"));
-    // Session counts come from the search without its session filter, so every session
-    // stays offered (and countable) once one is chosen.
-    const facetState = { ...state, sessions: [], offset: 0 };
-    const [result, facets, corpus] = await Promise.all([
-      getJson(apiSearchUrl(state)),
-      state.sessions.length ? getJson(apiSearchUrl(facetState)).catch(() => null) : null,
-      stats,
-    ]).catch((error) => {
+    // Session counts come from the search without its session filter, so that every session
+    // stays on offer, with its count, once one is chosen.
+    const unfiltered = { ...state, sessions: [], offset: 0 };
+    let result, facets, corpus;
+    try {
+      [result, facets, corpus] = await Promise.all([
+        getJson(apiSearchUrl(state)),
+        state.sessions.length ? getJson(apiSearchUrl(unfiltered)).catch(() => null) : null,
+        stats,
+      ]);
+    } catch (error) {
       if (route === currentRoute) {
         view.replaceChildren();
         showError(error);
       }
-      return [];
-    });
-    if (!result || route !== currentRoute) return;
-    lastResults = { href: location.href, node: resultsView(state, result, (facets || result).by_session, corpus) };
+      return;
+    }
+    if (route !== currentRoute) return;
+    const bySession = (facets || result).by_session;
+    lastResults = { href: location.href, node: resultsView(state, result, bySession, corpus) };
     view.replaceChildren(lastResults.node);
   }
 
   function landing() {
-    const example = (q) => h("li", null, h("a", { href: searchHref({ q, sessions: [], year: "", doc: "", offset: 0 }) }, q));
-    const rule = (syntax, meaning) => h("tr", null, h("td", null, h("code", { dir: "auto" }, syntax)), h("td", null, meaning));
+    const example = (q) =>
+      h("li", null, h("a", { href: searchHref({ ...readState(""), q }) }, q));
+    const rule = (syntax, meaning) =>
+      h("tr", null, h("td", null, h("code", { dir: "auto" }, syntax)), h("td", null, meaning));
     return h(
       "section",
       { class: "landing" },
@@ -245,11 +287,17 @@
       h(
         "p",
         null,
-        "اكتب بالعربية كما تكتب عادةً: بهمزة أو بدونها، بالتشكيل أو بدونه، بالأرقام العربية أو الهندية. ",
-        "تظهر الفقرات مرتبة حسب الصلة، وتُميَّز الكلمات المطابقة في النص الأصلي.",
+        "اكتب بالعربية كما تكتب عادةً: بهمزة أو بدونها، بالتشكيل أو بدونه، بالأرقام العربية ",
+        "أو الهندية. تظهر النتائج مرتبة حسب الصلة، وتُميَّز الكلمات المطابقة في النص الأصلي.",
       ),
       h("h2", null, "أمثلة"),
-      h("ul", { class: "examples" }, ["الجريمة المنظمة", '"تسليم المجرمين"', "الأسلحة OR الذخيرة", "الاتجار -بالأشخاص"].map(example)),
+      h(
+        "ul",
+        { class: "examples" },
+        ["الجريمة المنظمة", '"تسليم المجرمين"', "الأسلحة OR الذخيرة", "الاتجار -بالأشخاص"].map(
+          example,
+        ),
+      ),
       h("h2", null, "لغة الاستعلام"),
       h(
         "table",
@@ -257,7 +305,7 @@
         h(
           "tbody",
           null,
-          rule("تسليم المجرمين", "فقرات تحتوي الكلمتين، مرتبة حسب الصلة"),
+          rule("تسليم المجرمين", "مقاطع تحتوي الكلمتين، مرتبة حسب الصلة"),
           rule('"المادة 18 من الاتفاقية"', "العبارة بنصها، ومعها السوابق واللواحق (والمادة، للاتفاقية)"),
           rule('"تسليم المجرمين"~2', "الكلمات متقاربة في حدود موضعين"),
           rule("الاتجار -بالأشخاص", "الكلمة الأولى دون الثانية"),
@@ -269,13 +317,6 @@
   }
 
   function resultsView(state, result, bySession, corpus) {
-    const filters = h(
-      "aside",
-      { class: "filters", "aria-label": "تصفية النتائج" },
-      sessionFilter(state, bySession),
-      yearFilter(state, result, corpus),
-      state.doc ? docFilter(state) : null,
-    );
     const first = state.offset + 1;
     const last = state.offset + result.hits.length;
     const summary = h(
@@ -288,68 +329,96 @@
         h("span", { class: "took" }, " في ", ltr(formatMs(result.took_ms)), " مللي ثانية"),
         result.hits.length ? [" · تُعرض ", ltr(`${first}–${last}`)] : null,
       ),
-      result.total_hits
-        ? h(
-            "p",
-            { class: "downloads" },
-            "تنزيل النتائج: ",
-            h("a", { href: exportHref(state, "csv"), download: "fahras.csv", "data-export": "csv" }, "CSV"),
-            " · ",
-            h("a", { href: exportHref(state, "json"), download: "fahras.json", "data-export": "json" }, "JSON"),
-          )
-        : null,
+      result.total_hits ? downloads(state) : null,
     );
     const hits = result.hits.length
       ? h("ol", { class: "hits", start: first }, result.hits.map(hitItem))
-      : h("p", { class: "empty" }, state.offset ? "لا نتائج في هذه الصفحة." : "لم يُعثر على فقرات مطابقة. جرّب كلمات أقل أو أزل عوامل التصفية.");
+      : h(
+          "p",
+          { class: "empty" },
+          state.offset
+            ? "لا نتائج في هذه الصفحة."
+            : "لم يُعثر على نتائج. جرّب كلمات أقل أو أزل عوامل التصفية.",
+        );
     return h(
       "div",
       { class: "results-layout" },
-      filters,
-      h("section", { class: "results", "aria-label": "النتائج" }, summary, hits, pager(state, result.total_hits)),
+      h(
+        "aside",
+        { class: "filters", "aria-label": "تصفية النتائج" },
+        sessionFilter(state, bySession),
+        yearFilter(state, result, corpus),
+        state.doc ? docFilter(state) : null,
+      ),
+      h(
+        "section",
+        { class: "results", "aria-label": "النتائج" },
+        h("h1", { class: "visually-hidden" }, "نتائج البحث"),
+        summary,
+        hits,
+        pager(state, result.total_hits),
+      ),
     );
+  }
+
+  function downloads(state) {
+    const link = (format, label) =>
+      h("a", { href: exportHref(state, format), download: true }, label);
+    return h("p", { class: "downloads" }, "تنزيل النتائج: ", link("csv", "CSV"), link("json", "JSON"));
   }
 
   function hitItem(hit) {
     const meta = [
       hit.symbol ? h("span", { class: "symbol" }, ltr(hit.symbol)) : null,
-      hit.session !== null ? h("span", null, "الدورة ", ltr(hit.session)) : null,
-      hit.year !== null ? h("span", null, ltr(hit.year)) : null,
+      hit.session == null ? null : h("span", null, "الدورة ", ltr(hit.session)),
+      hit.year == null ? null : h("span", null, ltr(hit.year)),
       h("span", null, "المقطع ", ltr(hit.passage)),
     ].filter(Boolean);
+    const href = docPath("/doc/", hit.doc) + "#p" + hit.passage;
     return h(
       "li",
-      { class: "hit", "data-session": hit.session === null ? "" : hit.session },
+      { class: "hit", "data-session": hit.session == null ? "" : hit.session },
       h(
         "h3",
         { class: "hit-title" },
-        h("a", { class: "hit-link", href: docPath("/doc/", hit.doc) + "#p" + hit.passage }, hit.title || hit.symbol || hit.doc),
+        h("a", { class: "hit-link", href }, hit.title || hit.symbol || hit.doc),
       ),
-      h("p", { class: "hit-meta" }, meta.flatMap((item, i) => (i ? [h("span", { class: "sep", "aria-hidden": "true" }, "·"), item] : [item]))),
+      h("p", { class: "hit-meta" }, dotted(meta)),
       h("p", { class: "snippet" }, markedSnippet(hit)),
     );
   }
 
-  /** A filter link: the current state with one change, the offset back to the first page. */
-  function filterLink(state, change, label, count, active, attrs) {
-    const href = searchHref({ ...state, ...change, offset: 0 });
+  /**
+   * A filter link: the current search with one change, back on its first page. `filter` and
+   * `value` name the link (data-filter, data-value) for tests and styles.
+   */
+  function filterLink(state, change, label, { count = null, active, filter, value = "" }) {
     return h(
       "li",
       null,
       h(
         "a",
-        { class: active ? "facet active" : "facet", href, "aria-current": active ? "true" : null, ...attrs },
+        {
+          class: active ? "facet active" : "facet",
+          href: searchHref({ ...state, ...change, offset: 0 }),
+          "aria-current": active ? "true" : null,
+          "data-filter": filter,
+          "data-value": value,
+        },
         h("span", { class: "facet-label" }, label),
         count === null ? null : h("span", { class: "count" }, ltr(count)),
       ),
     );
   }
 
+  /** Sessions add to or drop from the filter: `session` may repeat, meaning "any of these". */
   function sessionFilter(state, bySession) {
-    const sessions = new Set([...Object.keys(bySession || {}), ...state.sessions]);
-    const ordered = [...sessions].sort((a, b) => Number(a) - Number(b));
+    const chosen = state.sessions;
+    const sessions = [...new Set([...Object.keys(bySession || {}), ...chosen])].sort(
+      (a, b) => a - b,
+    );
     const toggled = (session) =>
-      state.sessions.includes(session) ? state.sessions.filter((s) => s !== session) : [...state.sessions, session];
+      chosen.includes(session) ? chosen.filter((s) => s !== session) : [...chosen, session];
     return h(
       "nav",
       { class: "facet-group", "aria-label": "الدورة" },
@@ -357,26 +426,28 @@
       h(
         "ul",
         null,
-        filterLink(state, { sessions: [] }, "كل الدورات", null, !state.sessions.length, { "data-filter": "session", "data-value": "" }),
-        ordered.map((session) =>
-          filterLink(
-            state,
-            { sessions: toggled(session) },
-            ["الدورة ", ltr(session)],
-            (bySession && bySession[session]) || 0,
-            state.sessions.includes(session),
-            { "data-filter": "session", "data-value": session },
-          ),
+        filterLink(state, { sessions: [] }, "كل الدورات", {
+          active: !chosen.length,
+          filter: "session",
+        }),
+        sessions.map((session) =>
+          filterLink(state, { sessions: toggled(session) }, ["الدورة ", ltr(session)], {
+            count: (bySession && bySession[session]) || 0,
+            active: chosen.includes(session),
+            filter: "session",
+            value: session,
+          }),
         ),
       ),
     );
   }
 
+  /** The years of the corpus (from /api/stats; else those on the page), one at a time. */
   function yearFilter(state, result, corpus) {
     const years = new Set(state.year ? [state.year] : []);
-    if (corpus && corpus.years) Object.keys(corpus.years).forEach((y) => years.add(y));
-    else result.hits.forEach((hit) => hit.year !== null && years.add(String(hit.year)));
-    const ordered = [...years].sort((a, b) => Number(b) - Number(a));
+    const known =
+      corpus && corpus.years ? Object.keys(corpus.years) : result.hits.map((hit) => hit.year);
+    known.filter((y) => y != null).forEach((y) => years.add(String(y)));
     return h(
       "nav",
       { class: "facet-group", "aria-label": "السنة" },
@@ -384,13 +455,16 @@
       h(
         "ul",
         { class: "years" },
-        filterLink(state, { year: "" }, "كل السنوات", null, !state.year, { "data-filter": "year", "data-value": "" }),
-        ordered.map((year) =>
-          filterLink(state, { year: state.year === year ? "" : year }, ltr(year), null, state.year === year, {
-            "data-filter": "year",
-            "data-value": year,
-          }),
-        ),
+        filterLink(state, { year: "" }, "كل السنوات", { active: !state.year, filter: "year" }),
+        [...years]
+          .sort((a, b) => b - a)
+          .map((year) =>
+            filterLink(state, { year: state.year === year ? "" : year }, ltr(year), {
+              active: state.year === year,
+              filter: "year",
+              value: year,
+            }),
+          ),
       ),
     );
   }
@@ -400,11 +474,19 @@
       "nav",
       { class: "facet-group", "aria-label": "الوثيقة" },
       h("h2", null, "الوثيقة"),
-      h("ul", null, filterLink(state, { doc: "" }, ["داخل ", ltr(state.doc), " (إزالة)"], null, true, { "data-filter": "doc" })),
+      h(
+        "ul",
+        null,
+        filterLink(state, { doc: "" }, ["داخل ", ltr(state.doc), " (إزالة)"], {
+          active: true,
+          filter: "doc",
+          value: state.doc,
+        }),
+      ),
     );
   }
 
-  /** Previous / page numbers / next, as links; pages far from the current one are elided. */
+  /** Previous, page numbers, next, as links; pages far from the current one are elided. */
   function pager(state, total) {
     const pages = Math.ceil(total / PAGE_SIZE);
     if (pages <= 1) return null;
@@ -412,7 +494,6 @@
     const link = (page, label, attrs) =>
       h("a", { href: searchHref({ ...state, offset: page * PAGE_SIZE }), ...attrs }, label);
     const items = [];
-    let gap = false;
     for (let page = 0; page < pages; page++) {
       if (page === 0 || page === pages - 1 || Math.abs(page - current) <= 2) {
         items.push(
@@ -420,10 +501,8 @@
             ? h("span", { class: "page current", "aria-current": "page" }, ltr(page + 1))
             : link(page, ltr(page + 1), { class: "page" }),
         );
-        gap = false;
-      } else if (!gap) {
+      } else if (!items[items.length - 1].classList.contains("gap")) {
         items.push(h("span", { class: "page gap" }, ELLIPSIS));
-        gap = true;
       }
     }
     return h(
@@ -455,7 +534,7 @@
     markPassage();
   }
 
-  /** Back to the search this document was opened from, when there was one. */
+  /** Back to the search the document was opened from, when there was one. */
   function backLink() {
     const from = history.state && history.state.from;
     return h(
@@ -466,7 +545,19 @@
   }
 
   function documentView(doc) {
-    const field = (label, value) => (value === null || value === undefined ? null : [h("dt", null, label), h("dd", null, value)]);
+    const field = (label, value) =>
+      value == null ? null : [h("dt", null, label), h("dd", null, value)];
+    const passage = (p) =>
+      h(
+        "section",
+        { class: "passage", id: "p" + p.passage },
+        h(
+          "a",
+          { class: "passage-number", href: "#p" + p.passage, title: "رابط هذا المقطع" },
+          ltr(p.passage),
+        ),
+        h("p", { class: "passage-text", dir: "auto" }, p.text),
+      );
     return h(
       "article",
       { class: "document" },
@@ -476,35 +567,24 @@
         "dl",
         { class: "doc-meta" },
         field("الرمز", doc.symbol && ltr(doc.symbol)),
-        field("الدورة", doc.session !== null ? ltr(doc.session) : null),
-        field("السنة", doc.year !== null ? ltr(doc.year) : null),
+        field("الدورة", doc.session == null ? null : ltr(doc.session)),
+        field("السنة", doc.year == null ? null : ltr(doc.year)),
         field("التاريخ", doc.date && ltr(doc.date)),
         field("الهيئة", doc.body && ltr(doc.body)),
         field("النوع", doc.kind && (KINDS[doc.kind] || doc.kind)),
         field("المقاطع", ltr(doc.passages.length)),
       ),
-      h(
-        "div",
-        { class: "passages" },
-        doc.passages.map((p) =>
-          h(
-            "section",
-            { class: "passage", id: "p" + p.passage, "data-passage": p.passage },
-            h("a", { class: "passage-number", href: "#p" + p.passage, title: "رابط هذا المقطع" }, ltr(p.passage)),
-            h("p", { class: "passage-text", dir: "auto" }, p.text),
-          ),
-        ),
-      ),
+      h("div", { class: "passages" }, doc.passages.map(passage)),
     );
   }
 
-  /** Highlights the passage named by the URL's #p{n} and scrolls it into view. */
+  /** Highlights the passage the URL names (#p{n}) and scrolls it into view. */
   function markPassage() {
     for (const old of document.querySelectorAll(".passage.is-current")) {
       old.classList.remove("is-current");
       old.removeAttribute("aria-current");
     }
-    const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
     if (!target || !target.classList.contains("passage")) return;
     target.classList.add("is-current");
     target.setAttribute("aria-current", "location");
@@ -513,35 +593,38 @@
 
   // ---- Routing ---------------------------------------------------------------------------
 
-  // The page on screen ("/doc/x" or "/?q=…"): going back between two passages of one
-  // document only moves the highlight.
-  let shown = null;
-
   function route() {
     const page = location.pathname + location.search;
-    if (page === shown && location.pathname.startsWith("/doc/")) {
+    if (page === shownPage && location.pathname.startsWith("/doc/")) {
       markPassage();
       return;
     }
-    shown = page;
+    shownPage = page;
     const routeNumber = ++currentRoute;
     clearError();
-    const path = location.pathname;
-    if (path.startsWith("/doc/")) {
-      const id = path.slice("/doc/".length).split("/").map(decodeURIComponent).join("/");
-      showDocument(id, routeNumber);
-    } else {
+    if (!location.pathname.startsWith("/doc/")) {
       showSearch(readState(location.search), routeNumber);
+      return;
     }
+    let id;
+    try {
+      id = location.pathname.slice("/doc/".length).split("/").map(decodeURIComponent).join("/");
+    } catch (_) {
+      showError(new ApiError("not_found", location.pathname));
+      return;
+    }
+    showDocument(id, routeNumber);
   }
 
   function isPage(url) {
-    return url.origin === location.origin && (url.pathname === "/" || url.pathname.startsWith("/doc/"));
+    const path = url.pathname;
+    return url.origin === location.origin && (path === "/" || path.startsWith("/doc/"));
   }
 
   /** Shows `url` without reloading the page; a document remembers the search it came from. */
   function navigate(url) {
-    const from = location.pathname === "/" && url.pathname.startsWith("/doc/") ? location.href : null;
+    const fromSearch = location.pathname === "/" && url.pathname.startsWith("/doc/");
+    const from = fromSearch ? location.pathname + location.search : null;
     history.pushState({ from }, "", url.href);
     route();
     if (!url.hash) window.scrollTo(0, 0);
@@ -554,7 +637,7 @@
     if (link.hasAttribute("download") || link.target) return;
     const url = new URL(link.href);
     if (!isPage(url)) return;
-    // A link to another passage of the open document: the browser moves the hash.
+    // Another passage of the document on screen: the browser moves the hash itself.
     if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
     event.preventDefault();
     navigate(url);
@@ -562,8 +645,8 @@
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    // A new query keeps the filters of the search on screen, and starts at its first page.
-    const current = location.pathname === "/" ? readState(location.search) : readState("");
+    // A new query keeps the filters of the search on screen and starts at its first page.
+    const current = readState(location.pathname === "/" ? location.search : "");
     navigate(new URL(searchHref({ ...current, q: input.value.trim(), offset: 0 }), location.href));
   });
 
@@ -574,19 +657,16 @@
     if (!corpus) return;
     const sessions = Object.keys(corpus.sessions || {}).sort((a, b) => a - b);
     document.getElementById("stats").replaceChildren(
-      h(
-        "span",
-        null,
-        "في الفهرس ",
-        counted(corpus.documents, DOCUMENTS),
-        " و",
-        counted(corpus.passages, PASSAGES),
-        " (",
-        ltr((corpus.corpus_bytes / 1e6).toFixed(1)),
-        " ميغابايت من النص)",
-        sessions.length ? [" من الدورات ", sessions.flatMap((s, i) => (i ? ["، ", ltr(s)] : [ltr(s)]))] : null,
-        ".",
-      ),
+      "في الفهرس ",
+      h("span", null, counted(corpus.documents, DOCUMENTS)),
+      " و",
+      h("span", null, counted(corpus.passages, PASSAGES)),
+      " (",
+      ltr((corpus.corpus_bytes / 1e6).toFixed(1)),
+      " ميغابايت من النص)",
+      sessions.length ? " من الدورات " : "",
+      h("span", null, sessions.flatMap((s, i) => (i ? ["، ", ltr(s)] : [ltr(s)]))),
+      ".",
     );
   });
 
