@@ -66,6 +66,25 @@ enum Command {
         #[arg(long)]
         skip_bad_files: bool,
     },
+    /// The passages citing article N of the Convention, by session, newest first; without
+    /// N, how often each article is cited per session.
+    Article {
+        /// An article of the Convention, 1 to 41.
+        #[arg(value_parser = clap::value_parser!(u64).range(1..=41))]
+        number: Option<u64>,
+        /// Only this session (repeat for several).
+        #[arg(long)]
+        session: Vec<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A document's metadata, outline, and the articles, decisions and symbols it cites.
+    Show {
+        /// A document id (file name without .txt) or the document's own symbol.
+        document: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Serves the search API and the web page on ADDR (until Ctrl-C or SIGTERM).
     Serve {
         /// Address to listen on; port 0 picks a free port.
@@ -128,6 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
                 sessions: session,
                 years: year,
                 docs: doc,
+                articles: Vec::new(),
                 limit: limit as usize,
                 offset: usize::try_from(offset).unwrap_or(usize::MAX),
             };
@@ -149,6 +169,53 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             let summary = index::build(&cli.corpus, &cli.index, &build_options(skip_bad_files))?;
             report_skipped(&summary.skipped);
             eprintln!("{summary}");
+            Ok(true)
+        }
+        Command::Article {
+            number,
+            session,
+            json,
+        } => {
+            prepare_index(&cli.corpus, &cli.index, false)?;
+            let engine = Engine::new(index::open(&cli.index)?)?;
+            let found = match number {
+                Some(article) => {
+                    let report = engine
+                        .article(article, &session)?
+                        .context("no such article of the Convention")?;
+                    if json {
+                        output::print_json(&report, &mut stdout)?;
+                    } else {
+                        output::print_article(&report, &mut stdout)?;
+                    }
+                    report.total_passages > 0
+                }
+                None => {
+                    let counts = engine.article_counts()?;
+                    if json {
+                        output::print_json(&counts, &mut stdout)?;
+                    } else {
+                        output::print_article_counts(&counts, &mut stdout)?;
+                    }
+                    counts.iter().any(|c| c.total_passages > 0)
+                }
+            };
+            stdout.flush()?;
+            Ok(found)
+        }
+        Command::Show { document, json } => {
+            prepare_index(&cli.corpus, &cli.index, false)?;
+            let engine = Engine::new(index::open(&cli.index)?)?;
+            let view = engine
+                .find_document(&document)?
+                .with_context(|| format!("no document has the id or symbol `{document}`"))?;
+            let outline = view.outline();
+            if json {
+                output::print_json(&outline, &mut stdout)?;
+            } else {
+                output::print_outline(&outline, &mut stdout)?;
+            }
+            stdout.flush()?;
             Ok(true)
         }
         Command::Serve { addr } => {

@@ -6,6 +6,8 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::analysis::AnalyzedToken;
+use crate::search::articles::{ArticleCount, ArticleReport};
+use crate::search::browse::{DocumentOutline, OutlineEntry};
 use crate::search::{Hit, SearchResults};
 
 /// Right-to-left isolate around Arabic snippets, so bidi-aware terminals lay them out RTL
@@ -52,7 +54,7 @@ pub fn print_results(
     writeln!(out)?;
     for (rank, hit) in (offset + 1..).zip(&results.hits) {
         writeln!(out)?;
-        writeln!(out, "{heading}{rank}. {}{heading:#}", describe(hit))?;
+        writeln!(out, "{heading}{rank}. {}{heading:#}", describe(hit, true))?;
         write!(out, "   ")?;
         if color {
             write!(out, "{RLI}")?;
@@ -76,18 +78,24 @@ pub fn print_results(
     Ok(())
 }
 
-/// `doc · symbol · session N · year · passage P ¶N · score S`, leaving out what is unknown.
-fn describe(hit: &Hit) -> String {
+/// `doc · link · session N · year · passage P ¶N · score S`, leaving out what is unknown;
+/// a place alone (`ranked` false) is `doc · link · passage P ¶N`.
+fn describe(hit: &Hit, ranked: bool) -> String {
     let mut parts = vec![hit.doc.clone()];
-    parts.extend(hit.symbol.clone());
-    parts.extend(hit.session.map(|s| format!("session {s}")));
-    parts.extend(hit.year.map(|y| y.to_string()));
+    // The symbol as a link to the document on the UN's document system.
+    parts.extend(hit.url.clone().or_else(|| hit.symbol.clone()));
+    if ranked {
+        parts.extend(hit.session.map(|s| format!("session {s}")));
+        parts.extend(hit.year.map(|y| y.to_string()));
+    }
     let mut passage = format!("passage {}", hit.passage);
     if let Some(paragraph) = hit.paragraph {
         passage.push_str(&format!(" ¶{paragraph}"));
     }
     parts.push(passage);
-    parts.push(format!("score {:.2}", hit.score));
+    if ranked {
+        parts.push(format!("score {:.2}", hit.score));
+    }
     parts.join(" · ")
 }
 
@@ -108,6 +116,146 @@ fn one_line(text: &str) -> String {
         }
     }
     line
+}
+
+/// The passages citing an article, session by session.
+pub fn print_article(report: &ArticleReport, out: &mut impl Write) -> io::Result<()> {
+    let title = &report.title;
+    writeln!(
+        out,
+        "Article {} · {} · {}{}",
+        title.article,
+        title.english,
+        title.arabic,
+        if title.arabic_is_translation {
+            " (our translation)"
+        } else {
+            ""
+        }
+    )?;
+    writeln!(
+        out,
+        "{} passages cite it, in {} sessions",
+        report.total_passages,
+        report
+            .sessions
+            .iter()
+            .filter(|s| s.session.is_some())
+            .count()
+    )?;
+    for group in &report.sessions {
+        writeln!(out)?;
+        match group.session {
+            Some(session) => {
+                writeln!(out, "Session {session} ({} passages)", group.passages.len())?
+            }
+            None => writeln!(
+                out,
+                "Outside the sessions ({} passages)",
+                group.passages.len()
+            )?,
+        }
+        for hit in &group.passages {
+            writeln!(out, "  {}", describe(hit, false))?;
+            writeln!(out, "     {}", one_line(&hit.snippet))?;
+        }
+    }
+    Ok(())
+}
+
+/// Articles by citations: one row per article, one column per session.
+pub fn print_article_counts(counts: &[ArticleCount], out: &mut impl Write) -> io::Result<()> {
+    let sessions: std::collections::BTreeSet<u64> = counts
+        .iter()
+        .flat_map(|c| c.by_session.keys().copied())
+        .collect();
+    write!(out, "article\ttotal")?;
+    for session in &sessions {
+        write!(out, "\ts{session}")?;
+    }
+    writeln!(out, "\ttitle")?;
+    for count in counts {
+        write!(out, "{}\t{}", count.title.article, count.total_passages)?;
+        for session in &sessions {
+            write!(
+                out,
+                "\t{}",
+                count.by_session.get(session).copied().unwrap_or(0)
+            )?;
+        }
+        writeln!(out, "\t{} · {}", count.title.english, count.title.arabic)?;
+    }
+    Ok(())
+}
+
+/// A document's metadata, outline and citations.
+pub fn print_outline(outline: &DocumentOutline, out: &mut impl Write) -> io::Result<()> {
+    let meta = &outline.meta;
+    writeln!(out, "{}", meta.doc)?;
+    let facts = [
+        ("symbol", meta.symbol.clone()),
+        ("url", meta.url.clone()),
+        ("title", meta.title.clone()),
+        ("session", meta.session.map(|s| s.to_string())),
+        ("year", meta.year.map(|y| y.to_string())),
+        ("date", meta.date.clone()),
+        ("body", meta.body.clone()),
+        ("kind", meta.kind.clone()),
+        ("passages", Some(outline.passages.to_string())),
+    ];
+    for (name, value) in facts {
+        if let Some(value) = value {
+            writeln!(out, "  {name}: {value}")?;
+        }
+    }
+    writeln!(out, "\noutline")?;
+    for entry in &outline.outline {
+        match entry {
+            OutlineEntry::Heading { passage, text } => {
+                writeln!(out, "  {}  (passage {passage})", one_line(text))?
+            }
+            OutlineEntry::Paragraphs {
+                first,
+                last,
+                passage,
+            } if first == last => writeln!(out, "    ¶{first}  (passage {passage})")?,
+            OutlineEntry::Paragraphs {
+                first,
+                last,
+                passage,
+            } => writeln!(out, "    ¶{first}–¶{last}  (from passage {passage})")?,
+        }
+    }
+    let cited = |counts: Vec<String>| {
+        if counts.is_empty() {
+            "none".to_owned()
+        } else {
+            counts.join(", ")
+        }
+    };
+    let articles = outline
+        .articles
+        .iter()
+        .map(|(article, n)| format!("{article} ×{n}"))
+        .collect();
+    writeln!(
+        out,
+        "\narticles of the Convention cited: {}",
+        cited(articles)
+    )?;
+    let decisions = outline
+        .decisions
+        .iter()
+        .map(|(d, n)| format!("{d} ×{n}"))
+        .collect();
+    writeln!(out, "decisions cited: {}", cited(decisions))?;
+    let symbols = outline
+        .symbols
+        .iter()
+        .map(|(s, n)| format!("{s} ×{n}"))
+        .collect();
+    writeln!(out, "documents cited: {}", cited(symbols))?;
+    Ok(())
 }
 
 /// One row per token: what the analyzer made of the text, and why something matches.
@@ -141,9 +289,11 @@ mod tests {
             total_hits: 1,
             took_ms: 0.5,
             by_session: BTreeMap::from([(10, 1)]),
+            by_article: BTreeMap::new(),
             hits: vec![Hit {
                 doc: "004".into(),
                 symbol: None,
+                url: None,
                 session: Some(10),
                 year: None,
                 title: None,

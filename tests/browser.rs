@@ -249,6 +249,18 @@ fn a_search_url_shows_its_hits_with_the_matched_words_marked() {
             "«{mark}» is not a matched word: {words:?}"
         );
     }
+    // Every hit with a symbol links it out to the UN's document system.
+    let links = tags_of_class(&dom, "a", "undocs");
+    let with_symbol = search["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| !h["symbol"].is_null())
+        .count();
+    assert_eq!(links.len(), with_symbol, "{}", shown(&dom));
+    assert!(links
+        .iter()
+        .all(|a| attr(a, "href").is_some_and(|h| h.starts_with("https://undocs.org/CTOC/"))));
 }
 
 #[test]

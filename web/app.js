@@ -367,9 +367,16 @@
     return h("p", { class: "downloads" }, "تنزيل النتائج: ", link("csv", "CSV"), link("json", "JSON"));
   }
 
+  // A document's own symbol links out to the UN's document system.
+  function symbolLink(symbol, url) {
+    return url
+      ? h("a", { class: "undocs", href: url, rel: "noopener", target: "_blank" }, ltr(symbol))
+      : ltr(symbol);
+  }
+
   function hitItem(hit) {
     const meta = [
-      hit.symbol ? h("span", { class: "symbol" }, ltr(hit.symbol)) : null,
+      hit.symbol ? h("span", { class: "symbol" }, symbolLink(hit.symbol, hit.url)) : null,
       hit.session == null ? null : h("span", null, "الدورة ", ltr(hit.session)),
       hit.year == null ? null : h("span", null, ltr(hit.year)),
       h("span", null, "المقطع ", ltr(hit.passage)),
@@ -566,7 +573,7 @@
       h(
         "dl",
         { class: "doc-meta" },
-        field("الرمز", doc.symbol && ltr(doc.symbol)),
+        field("الرمز", doc.symbol && symbolLink(doc.symbol, doc.url)),
         field("الدورة", doc.session == null ? null : ltr(doc.session)),
         field("السنة", doc.year == null ? null : ltr(doc.year)),
         field("التاريخ", doc.date && ltr(doc.date)),

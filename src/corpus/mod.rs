@@ -1,6 +1,7 @@
 //! The corpus: text files plus `manifest.toml`, loaded into [`Document`]s and split into
 //! [`Passage`]s.
 
+pub mod citations;
 pub mod load;
 pub mod manifest;
 pub mod metadata;

@@ -11,7 +11,7 @@ use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use super::{fingerprint, Fields, IndexMeta, CURRENT, META, SCHEMA_VERSION};
-use crate::corpus::{self, Document, LoadOptions, Passage};
+use crate::corpus::{self, citations, Document, LoadOptions, Passage};
 use crate::{analysis, Error, Result};
 
 const BUILD_LOCK: &str = ".build.lock";
@@ -213,6 +213,25 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
             fields.facets,
             Facet::from_path(["session", &session.to_string()]),
         );
+    }
+    for article in citations::convention_articles(&passage.text) {
+        let article = u64::from(article);
+        tantivy_doc.add_u64(fields.articles, article);
+        tantivy_doc.add_facet(
+            fields.facets,
+            Facet::from_path(["article", &article.to_string()]),
+        );
+    }
+    for decision in citations::decisions(&passage.text) {
+        tantivy_doc.add_text(fields.decisions, decision);
+    }
+    let own_symbol = meta.symbol.as_deref().map(str::to_uppercase);
+    let cited = citations::document_symbols(&passage.text);
+    for symbol in own_symbol
+        .iter()
+        .chain(cited.iter().filter(|s| Some(*s) != own_symbol.as_ref()))
+    {
+        tantivy_doc.add_text(fields.symbols, symbol);
     }
     if let Some(year) = meta.year {
         tantivy_doc.add_u64(fields.year, year);

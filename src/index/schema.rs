@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -34,9 +34,16 @@ pub struct Fields {
     pub text: Field,
     /// The same text indexed folded but unstemmed (precision), not stored.
     pub exact: Field,
+    /// Articles of the Convention the passage cites (`article:16`).
+    pub articles: Field,
+    /// Resolutions and decisions it cites or adopts, as `11/1` (`decision:11/1`).
+    pub decisions: Field,
+    /// UN document symbols, upper case: the ones it cites and its document's own
+    /// (`symbol:CTOC/COP/2022/L.9`, `symbol:CTOC/COP/WG.2/*`).
+    pub symbols: Field,
     /// Number of words in the passage, for the ranking's length prior.
     pub words: Field,
-    /// `/session/N` and `/year/Y`, counted over all matches by tantivy's facet collector.
+    /// `/session/N`, `/year/Y` and `/article/N`, counted over all matches by tantivy's facet collector.
     pub facets: Field,
 }
 
@@ -69,6 +76,9 @@ impl Fields {
                 "exact",
                 TextOptions::default().set_indexing_options(analyzed(FOLD_ANALYZER)),
             ),
+            articles: builder.add_u64_field("articles", INDEXED | STORED),
+            decisions: builder.add_text_field("decisions", STRING | STORED),
+            symbols: builder.add_text_field("symbols", STRING | STORED),
             words: builder.add_u64_field("words", FAST),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
         };
@@ -96,6 +106,9 @@ impl Fields {
             paragraph: get("paragraph")?,
             text: get("text")?,
             exact: get("exact")?,
+            articles: get("articles")?,
+            decisions: get("decisions")?,
+            symbols: get("symbols")?,
             words: get("words")?,
             facets: get("facets")?,
         })

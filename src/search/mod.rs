@@ -2,6 +2,7 @@
 //! ([`query`]), planned into a tantivy query ([`plan`]), run with top-k, count and facet
 //! collectors, and each hit gets a snippet in its original text ([`snippet`]).
 
+pub mod articles;
 pub mod browse;
 pub mod plan;
 pub mod query;
@@ -13,7 +14,9 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::schema::{Field, Value};
-use tantivy::{DocId, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument};
+use tantivy::{
+    DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
+};
 
 use crate::index::OpenIndex;
 use crate::{Error, Result};
@@ -31,6 +34,8 @@ pub struct SearchRequest {
     pub sessions: Vec<u64>,
     pub years: Vec<u64>,
     pub docs: Vec<String>,
+    /// Articles of the Convention the passages must cite.
+    pub articles: Vec<u64>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -44,6 +49,8 @@ pub struct SearchResults {
     /// Matching passages per session, over all matches (passages of unknown session are
     /// counted in `total_hits` only).
     pub by_session: BTreeMap<u64, u64>,
+    /// Matching passages per article of the Convention they cite, over all matches.
+    pub by_article: BTreeMap<u64, u64>,
     pub hits: Vec<Hit>,
 }
 
@@ -55,6 +62,8 @@ pub struct Hit {
     pub session: Option<u64>,
     pub year: Option<u64>,
     pub title: Option<String>,
+    /// The document on the UN's document system, when its symbol is known.
+    pub url: Option<String>,
     /// Ordinal of the passage in its document.
     pub passage: u64,
     pub score: f32,
@@ -114,12 +123,16 @@ impl Engine {
         parsed
             .filters
             .extend(request.docs.iter().cloned().map(Filter::Doc));
+        parsed
+            .filters
+            .extend(request.articles.iter().map(|&a| Filter::Article(a)));
         let fields = &self.open.fields;
         let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
 
         let searcher = self.reader.searcher();
         let mut facets = FacetCollector::for_field("facets");
         facets.add_facet("/session");
+        facets.add_facet("/article");
         let top = TopDocs::with_limit(request.limit)
             .and_offset(request.offset)
             .tweak_score(|segment: &SegmentReader| {
@@ -137,32 +150,12 @@ impl Engine {
             searcher.search(&*plan.query, &(top, Count, facets))?;
 
         let by_session = numbered_facets(&facet_counts, "/session");
+        let by_article = numbered_facets(&facet_counts, "/article");
 
         let snippets = snippet::Snippets::new(&searcher, &*plan.highlight, fields)?;
         let hits = top
             .into_iter()
-            .map(|(score, address)| {
-                let stored = Stored(searcher.doc(address)?);
-                let text = stored.text(fields.text).unwrap_or_default();
-                let snippet = snippets.snippet(&text);
-                let pairs = |ranges: Vec<std::ops::Range<usize>>| {
-                    ranges.into_iter().map(|r| [r.start, r.end]).collect()
-                };
-                Ok(Hit {
-                    doc: stored.text(fields.doc).unwrap_or_default(),
-                    symbol: stored.text(fields.symbol),
-                    session: stored.number(fields.session),
-                    year: stored.number(fields.year),
-                    title: stored.text(fields.title),
-                    passage: stored.number(fields.passage).unwrap_or_default(),
-                    paragraph: stored.number(fields.paragraph),
-                    score,
-                    snippet: snippet.text,
-                    highlights: pairs(snippet.passage_highlights),
-                    snippet_highlights: pairs(snippet.highlights),
-                    text,
-                })
-            })
+            .map(|(score, address)| self.hit(&searcher, address, score, &snippets))
             .collect::<Result<Vec<Hit>>>()?;
 
         Ok(SearchResults {
@@ -170,7 +163,43 @@ impl Engine {
             total_hits: total_hits as u64,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             by_session,
+            by_article,
             hits,
+        })
+    }
+}
+
+impl Engine {
+    /// A stored passage as a hit, with its snippet.
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: Score,
+        snippets: &snippet::Snippets,
+    ) -> Result<Hit> {
+        let fields = &self.open.fields;
+        let stored = Stored(searcher.doc(address)?);
+        let text = stored.text(fields.text).unwrap_or_default();
+        let snippet = snippets.snippet(&text);
+        let pairs = |ranges: Vec<std::ops::Range<usize>>| {
+            ranges.into_iter().map(|r| [r.start, r.end]).collect()
+        };
+        let symbol = stored.text(fields.symbol);
+        Ok(Hit {
+            doc: stored.text(fields.doc).unwrap_or_default(),
+            url: symbol.as_deref().map(document_url),
+            symbol,
+            session: stored.number(fields.session),
+            year: stored.number(fields.year),
+            title: stored.text(fields.title),
+            passage: stored.number(fields.passage).unwrap_or_default(),
+            paragraph: stored.number(fields.paragraph),
+            score,
+            snippet: snippet.text,
+            highlights: pairs(snippet.passage_highlights),
+            snippet_highlights: pairs(snippet.highlights),
+            text,
         })
     }
 }
@@ -189,6 +218,17 @@ impl Stored {
     fn number(&self, field: Field) -> Option<u64> {
         self.0.get_first(field).and_then(|v| v.as_u64())
     }
+
+    fn texts(&self, field: Field) -> Vec<String> {
+        self.0
+            .get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn numbers(&self, field: Field) -> Vec<u64> {
+        self.0.get_all(field).filter_map(|v| v.as_u64()).collect()
+    }
 }
 
 /// Counts of the numbered children of `facet` (`/session/11` → 11).
@@ -197,4 +237,9 @@ fn numbered_facets(counts: &FacetCounts, facet: &str) -> BTreeMap<u64, u64> {
         .get(facet)
         .filter_map(|(child, count)| Some((child.to_path().last()?.parse().ok()?, count)))
         .collect()
+}
+
+/// Where the UN publishes the document with this symbol.
+pub fn document_url(symbol: &str) -> String {
+    format!("https://undocs.org/{symbol}")
 }

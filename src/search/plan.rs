@@ -3,8 +3,8 @@
 //! field (precision, boosted so that exact forms rank first).
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query,
-    RegexPhraseQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RegexPhraseQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -291,27 +291,45 @@ fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
     let term = match filter {
         Filter::Session(n) => Term::from_field_u64(fields.session, *n),
         Filter::Year(n) => Term::from_field_u64(fields.year, *n),
+        Filter::Article(n) => Term::from_field_u64(fields.articles, *n),
         Filter::Doc(id) => Term::from_field_text(fields.doc, id),
+        Filter::Decision(decision) => Term::from_field_text(fields.decisions, decision),
+        Filter::Symbol {
+            symbol,
+            prefix: false,
+        } => Term::from_field_text(fields.symbols, symbol),
+        Filter::Symbol {
+            symbol,
+            prefix: true,
+        } => {
+            let pattern = format!("{}.*", regex::escape(symbol));
+            return match RegexQuery::from_pattern(&pattern, fields.symbols) {
+                Ok(query) => Box::new(query),
+                // An escaped literal followed by `.*` always compiles; match nothing if not.
+                Err(_) => Box::new(EmptyQuery),
+            };
+        }
     };
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
 /// Filters of one kind are alternatives (two sessions: either); different kinds all apply.
 fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
-    let kinds: [fn(&Filter) -> bool; 3] = [
-        |f| matches!(f, Filter::Session(_)),
-        |f| matches!(f, Filter::Year(_)),
-        |f| matches!(f, Filter::Doc(_)),
-    ];
-    kinds
-        .iter()
-        .filter_map(|is_kind| {
-            let of_kind: Vec<(Occur, Box<dyn Query>)> = filters
-                .iter()
-                .filter(|f| is_kind(f))
+    let mut groups: Vec<Vec<&Filter>> = Vec::new();
+    for filter in filters {
+        match groups.iter_mut().find(|g| g[0].same_kind(filter)) {
+            Some(group) => group.push(filter),
+            None => groups.push(vec![filter]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|group| {
+            let alternatives = group
+                .into_iter()
                 .map(|f| (Occur::Should, filter_query(f, fields)))
                 .collect();
-            (!of_kind.is_empty()).then(|| Box::new(BooleanQuery::new(of_kind)) as Box<dyn Query>)
+            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
         })
         .collect()
 }

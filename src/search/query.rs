@@ -18,6 +18,22 @@ pub enum Filter {
     Session(u64),
     Year(u64),
     Doc(String),
+    /// An article of the Convention cited by the passage.
+    Article(u64),
+    /// A resolution or decision, `session/number`.
+    Decision(String),
+    /// A document symbol, upper case; with `prefix`, every symbol that starts with it.
+    Symbol {
+        symbol: String,
+        prefix: bool,
+    },
+}
+
+impl Filter {
+    /// Filters of the same kind are alternatives of one another.
+    pub fn same_kind(&self, other: &Filter) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
 }
 
 /// The parsed query. Every group must count toward the ranking; the clauses inside a group
@@ -227,10 +243,43 @@ fn filter(word: &str, at: usize) -> Result<Option<Filter>, String> {
         "session" => Ok(Some(Filter::Session(number()?))),
         "year" => Ok(Some(Filter::Year(number()?))),
         "doc" => Ok(Some(Filter::Doc(value.to_string()))),
+        "article" => match number()? {
+            article @ 1..=41 => Ok(Some(Filter::Article(article))),
+            other => Err(format!(
+                "`article:` at character {at} expects an article of the Convention (1 to 41), not {other}"
+            )),
+        },
+        "decision" => decision(value)
+            .map(|d| Some(Filter::Decision(d)))
+            .ok_or_else(|| {
+                format!("`decision:` at character {at} expects session/number such as 11/1, not `{value}`")
+            }),
+        "symbol" => {
+            let symbol = value.to_uppercase();
+            Ok(Some(match symbol.strip_suffix('*') {
+                Some(prefix) => Filter::Symbol {
+                    symbol: prefix.to_owned(),
+                    prefix: true,
+                },
+                None => Filter::Symbol {
+                    symbol,
+                    prefix: false,
+                },
+            }))
+        }
         _ => Err(format!(
-            "unknown filter `{name}:` at character {at}; the filters are session:, year: and doc:"
+            "unknown filter `{name}:` at character {at}; the filters are session:, year:, doc:, article:, decision: and symbol:"
         )),
     }
+}
+
+/// `11/1` (either digit system) as `11/1`.
+fn decision(value: &str) -> Option<String> {
+    let folded = crate::analysis::fold(value);
+    let (session, number) = folded.split_once('/')?;
+    let session: u64 = session.parse().ok()?;
+    let number: u64 = number.parse().ok()?;
+    Some(format!("{session}/{number}"))
 }
 
 #[cfg(test)]
@@ -274,6 +323,29 @@ mod tests {
             parse("session:9").unwrap().filters,
             vec![Filter::Session(9)]
         );
+    }
+
+    #[test]
+    fn citation_filters() {
+        let q = parse("article:١٦ decision:١١/١ symbol:ctoc/cop/wg.2/* symbol:CTOC/COP/2012/1")
+            .unwrap();
+        assert_eq!(
+            q.filters,
+            vec![
+                Filter::Article(16),
+                Filter::Decision("11/1".into()),
+                Filter::Symbol {
+                    symbol: "CTOC/COP/WG.2/".into(),
+                    prefix: true
+                },
+                Filter::Symbol {
+                    symbol: "CTOC/COP/2012/1".into(),
+                    prefix: false
+                },
+            ]
+        );
+        assert!(parse("article:42").unwrap_err().contains("1 to 41"));
+        assert!(parse("decision:11").unwrap_err().contains("session/number"));
     }
 
     #[test]

@@ -87,6 +87,7 @@ fn search_request(
         sessions: Vec::new(),
         years: Vec::new(),
         docs: Vec::new(),
+        articles: Vec::new(),
         limit: default_limit,
         offset: 0,
     };
@@ -102,6 +103,7 @@ fn search_request(
             "session" => request.sessions.push(number("session", &value)?),
             "year" => request.years.push(number("year", &value)?),
             "doc" => request.docs.push(value.into_owned()),
+            "article" => request.articles.push(number("article", &value)?),
             "limit" => {
                 let limit = number("limit", &value)?;
                 if limit == 0 {
