@@ -37,8 +37,9 @@
 //!   - `من اتفاقية X` where X is not the Convention's name (`اتفاقية المؤثرات العقلية`,
 //!     `اتفاقية الأمم المتحدة لمكافحة الاتجار غير المشروع في المخدرات`, `اتفاقية الأمم
 //!     المتحدة لمكافحة الفساد`, `اتفاقية مكافحة الفساد`, …), and `من الاتفاقية` followed by
-//!     a word naming another one (`الوحيدة`, `الدولية`, `الأوروبية`, `المتعلقة`, `الخاصة`,
-//!     `بشأن`, …): another treaty's, not counted.
+//!     a word naming another one (`الوحيدة`, `الدولية`, `الأوروبية`, `لقمع`, `لمنع`, …):
+//!     another treaty's, not counted. `الاتفاقية بشأن …` and `الاتفاقية المتعلقة ب…` describe
+//!     the Convention's own subject ("of the Convention, on extradition"): the Convention's.
 //!   - `من` followed by another kind of instrument (`نظام روما`, `القانون`, `قانونها`,
 //!     `الدستور`, `الميثاق`, `العهد`, `المعاهدة`, `الاتفاق`): not counted.
 //!   - `منه` ("of it", masculine): never the Convention, which is feminine in Arabic; it points
