@@ -105,6 +105,10 @@ fn filters_and_pagination() {
     assert!(sessions("&session=10").iter().all(|&s| s == 10));
     assert_eq!(sessions("&session=10&session=11").len(), sessions("").len());
     assert!(sessions("&doc=b").iter().all(|&s| s == 10));
+    let confiscation = encode("المصادرة");
+    let citing = get(&server, &format!("/api/search?q={confiscation}&article=13")).json();
+    assert_eq!(hits(&citing), vec![("a".to_owned(), 0)]);
+    assert_eq!(citing["by_article"]["13"], 1);
 
     let all = get(&server, &format!("/api/search?q={q}")).json();
     let second = get(&server, &format!("/api/search?q={q}&limit=1&offset=1")).json();
