@@ -254,9 +254,10 @@ fn prepare_index(corpus: &Path, index_dir: &Path, skip_bad_files: bool) -> anyho
     if !corpus.is_dir() {
         anyhow::ensure!(
             index::exists(index_dir),
-            "there is no index in {} and no corpus folder {} to build one from",
+            "there is no index in {} and no corpus folder {} to build one from; run `fahras index --corpus DIR --index {}`",
             index_dir.display(),
-            corpus.display()
+            corpus.display(),
+            index_dir.display()
         );
         eprintln!(
             "fahras: warning: corpus folder {} not found; searching the index in {} as it is",

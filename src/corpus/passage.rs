@@ -56,17 +56,49 @@ pub fn split_passages(text: &str) -> Vec<Passage> {
             let (first, last) = (&segment[0], &segment[segment.len() - 1]);
             let span = &text[first.start..last.start + last.text.len()];
             let trimmed = span.trim();
-            if trimmed.chars().any(char::is_alphanumeric) {
-                passages.push(Passage {
-                    ordinal: passages.len() as u64,
-                    paragraph: first.paragraph,
-                    start: first.start + (span.len() - span.trim_start().len()),
-                    text: trimmed.to_owned(),
-                });
+            let start = first.start + (span.len() - span.trim_start().len());
+            for (offset, piece) in pieces(trimmed) {
+                if piece.chars().any(char::is_alphanumeric) {
+                    passages.push(Passage {
+                        ordinal: passages.len() as u64,
+                        paragraph: first.paragraph.filter(|_| offset == 0),
+                        start: start + offset,
+                        text: piece.to_owned(),
+                    });
+                }
             }
         }
     }
     passages
+}
+
+/// The longest passage, in bytes. A paragraph longer than this (a file with no blank
+/// lines, a table flattened into one line) is cut at whitespace into passages of at most
+/// this size, so that one passage stays a readable unit and a hostile file cannot make
+/// one huge document of the index.
+pub const MAX_PASSAGE_BYTES: usize = 16 * 1024;
+
+/// `text` cut at whitespace into pieces of at most [`MAX_PASSAGE_BYTES`] (at a character
+/// boundary when a piece has no whitespace), each with its byte offset, trimmed.
+fn pieces(text: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while text.len() - start > MAX_PASSAGE_BYTES {
+        let window = &text[start..];
+        let mut limit = MAX_PASSAGE_BYTES;
+        while !window.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let cut = window[..limit]
+            .rfind(char::is_whitespace)
+            .filter(|&at| at > 0)
+            .unwrap_or(limit);
+        pieces.push((start, window[..cut].trim_end()));
+        let rest = &window[cut..];
+        start += cut + (rest.len() - rest.trim_start().len());
+    }
+    pieces.push((start, &text[start..]));
+    pieces
 }
 
 /// One line of the text, without its line ending.
@@ -95,6 +127,20 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn an_endless_paragraph_is_cut_at_whitespace_into_bounded_passages() {
+        let text = "كلمة ".repeat(MAX_PASSAGE_BYTES / 4) + &"ب".repeat(MAX_PASSAGE_BYTES);
+        let passages = split_passages(&text);
+        assert!(passages.len() >= 3, "{}", passages.len());
+        assert_exact_slices(&text, &passages);
+        for p in &passages {
+            assert!(p.text.len() <= MAX_PASSAGE_BYTES);
+            assert!(!p.text.starts_with(' ') && !p.text.ends_with(' '));
+        }
+        // The first piece ends at a word boundary, not inside a word.
+        assert!(passages[0].text.ends_with("كلمة"));
+    }
 
     fn texts(passages: &[Passage]) -> Vec<&str> {
         passages.iter().map(|p| p.text.as_str()).collect()

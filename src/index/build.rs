@@ -16,6 +16,8 @@ use crate::{analysis, Error, Result};
 
 const BUILD_LOCK: &str = ".build.lock";
 const STAGING_PREFIX: &str = ".build-";
+/// `CURRENT` is written under this name first, then renamed.
+const CURRENT_STAGING_PREFIX: &str = "CURRENT.tmp-";
 
 /// Memory budget of tantivy's writer per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 128 << 20;
@@ -249,7 +251,7 @@ fn word_count(text: &str) -> u64 {
 
 /// Points `CURRENT` at `generation`: written aside, then renamed over the old one.
 fn make_current(index_dir: &Path, generation: &str) -> Result<()> {
-    let staged = index_dir.join(format!("{CURRENT}.tmp-{}", std::process::id()));
+    let staged = index_dir.join(format!("{CURRENT_STAGING_PREFIX}{}", std::process::id()));
     std::fs::write(&staged, generation).map_err(|e| Error::write(&staged, e))?;
     let current = index_dir.join(CURRENT);
     std::fs::rename(&staged, &current).map_err(|e| Error::write(&current, e))
@@ -266,6 +268,8 @@ fn remove_old_generations(index_dir: &Path, keep: &str) {
         let name = name.to_string_lossy();
         if (name.starts_with("gen-") || name.starts_with(STAGING_PREFIX)) && name != keep {
             let _ = std::fs::remove_dir_all(entry.path());
+        } else if name.starts_with(CURRENT_STAGING_PREFIX) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -92,7 +92,14 @@ impl Engine {
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into()
+            // Segment files are first read here: a damaged index shows itself now.
+            .map_err(|e| {
+                Error::Index(format!(
+                    "the index in {} is unreadable ({e}); run `fahras index` to rebuild it",
+                    open.generation.display()
+                ))
+            })?;
         Ok(Engine { open, reader })
     }
 
