@@ -325,6 +325,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn no_query_panics_the_parser_or_the_planner(
+            query in "([\"~:ORsession0-9٠-٩ \\-]|[ء-ي]|\\PC){0,60}"
+        ) {
+            let (_, fields) = crate::index::Fields::schema();
+            if let Ok(parsed) = parse(&query) {
+                let _ = crate::search::plan::plan(&parsed, &fields);
+            }
+        }
+    }
+
     #[test]
     fn citation_filters() {
         let q = parse("article:١٦ decision:١١/١ symbol:ctoc/cop/wg.2/* symbol:CTOC/COP/2012/1")
