@@ -133,15 +133,16 @@ pub fn print_article(report: &ArticleReport, out: &mut impl Write) -> io::Result
             ""
         }
     )?;
+    let sessions = report
+        .sessions
+        .iter()
+        .filter(|s| s.session.is_some())
+        .count();
     writeln!(
         out,
-        "{} passages cite it, in {} sessions",
+        "{} passages cite it, in {sessions} {}",
         report.total_passages,
-        report
-            .sessions
-            .iter()
-            .filter(|s| s.session.is_some())
-            .count()
+        if sessions == 1 { "session" } else { "sessions" }
     )?;
     for group in &report.sessions {
         writeln!(out)?;

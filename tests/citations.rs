@@ -87,6 +87,12 @@ fn citation_filters_and_the_article_facet_in_search() {
         hits(&search("symbol:ctoc/cop/2022/l.9/rev.1")),
         vec![("c".into(), 3)]
     );
+    // A symbol finds its revisions too, but not other documents sharing its start.
+    assert_eq!(
+        hits(&search("symbol:CTOC/COP/2022/L.9")),
+        vec![("c".into(), 3)]
+    );
+    assert_eq!(search("symbol:CTOC/COP/2022/L")["total_hits"], 0);
     assert_eq!(
         hits(&search("symbol:CTOC/COP/WG.2/* الفريق")),
         vec![("c".into(), 3)]

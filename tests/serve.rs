@@ -101,10 +101,15 @@ fn filters_and_pagination() {
             .map(|h| h["session"].as_u64().unwrap())
             .collect()
     };
-    assert!(sessions("&session=11").iter().all(|&s| s == 11));
-    assert!(sessions("&session=10").iter().all(|&s| s == 10));
+    for session in [10, 11] {
+        let found = sessions(&format!("&session={session}"));
+        assert!(!found.is_empty() && found.iter().all(|&s| s == session));
+    }
     assert_eq!(sessions("&session=10&session=11").len(), sessions("").len());
-    assert!(sessions("&doc=b").iter().all(|&s| s == 10));
+    assert_eq!(sessions("&doc=b"), vec![10, 10]);
+    // Filters alone are a search: every passage that passes them.
+    let by_article = get(&server, "/api/search?article=13").json();
+    assert_eq!(hits(&by_article), vec![("a".to_owned(), 0)]);
     let confiscation = encode("المصادرة");
     let citing = get(&server, &format!("/api/search?q={confiscation}&article=13")).json();
     assert_eq!(hits(&citing), vec![("a".to_owned(), 0)]);
@@ -147,7 +152,9 @@ fn errors_are_json_with_a_fitting_status() {
         ("/api/export?q=x&format=xml".to_owned(), 400, "bad_param"),
         ("/api/doc/no-such-document".to_owned(), 404, "not_found"),
         ("/api/nothing-here".to_owned(), 404, "not_found"),
-        ("/static/../../etc/passwd".to_owned(), 404, "not_found"),
+        ("/api/search?article=42".to_owned(), 400, "bad_param"),
+        ("/api/search?q=a&q=b".to_owned(), 400, "bad_param"),
+        ("/api/doc/%FF".to_owned(), 400, "bad_param"),
     ];
     for (path, status, code) in cases {
         let reply = get(&server, &path);
@@ -161,6 +168,17 @@ fn errors_are_json_with_a_fitting_status() {
         assert!(matches!(get(&server, path).status, 200 | 400), "{path}");
     }
     assert_eq!(get(&server, "/healthz").body, "ok");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut post = agent
+        .post(format!("{}/api/search?q=x", server.base))
+        .send("")
+        .unwrap();
+    assert_eq!(post.status().as_u16(), 405);
+    let body: Value = serde_json::from_str(&post.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
 }
 
 #[test]
@@ -241,6 +259,14 @@ fn sigterm_stops_the_server_gracefully() {
     let ws = workspace();
     let mut server = Server::start(&ws.corpus(), &ws.index());
     assert_eq!(get(&server, "/healthz").status, 200);
+    // A client that never finishes its request must not keep the server alive.
+    let mut half_sent =
+        std::net::TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    std::io::Write::write_all(
+        &mut half_sent,
+        b"GET /api/search?q=x HTTP/1.1\r\nHost: x\r\n",
+    )
+    .unwrap();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &server.pid().to_string()])
         .status()
@@ -250,4 +276,5 @@ fn sigterm_stops_the_server_gracefully() {
         .wait_exit(10)
         .expect("the server exits after SIGTERM");
     assert!(status.success(), "{status:?}");
+    drop(half_sent);
 }

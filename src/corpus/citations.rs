@@ -335,10 +335,31 @@ fn article_citations(folded: &str) -> Vec<ArticleCitation> {
             continue;
         }
         let keyword_start = m.get(0).expect("whole match").start();
+        if reversed_owner_before(&folded[..keyword_start]) {
+            continue;
+        }
         let owner = owner_after(folded, keyword_start, end);
         citations.push(ArticleCitation { numbers, owner });
     }
     citations
+}
+
+/// `<number> من` right before the keyword, with no word for "paragraph" before that number:
+/// a line in visual order (`١٦ من المادة ٢` is rule 16 of article 2's instrument read
+/// backwards, `الفقرة ٢ من المادة ١٦` read forwards). Such a match is not a citation.
+fn reversed_owner_before(before: &str) -> bool {
+    static NUMBER_THEN_OF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|\s)(?P<word>\S+)?\s+[0-9]+\s+من\s+$").expect("valid regex")
+    });
+    static PARAGRAPH_WORD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:الفقره|الفقرتين|الفقرتان|الفقرات|البند|البنود|فقره)$").expect("valid regex")
+    });
+    match NUMBER_THEN_OF.captures(before) {
+        Some(c) => !c
+            .name("word")
+            .is_some_and(|w| PARAGRAPH_WORD.is_match(w.as_str())),
+        None => false,
+    }
 }
 
 /// The numbers of an [`ARTICLE`] match and of the list it starts, with the end of the last.
@@ -565,6 +586,20 @@ mod tests {
         ] {
             assert_eq!(convention_articles(sentence), [16], "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_number_of_before_the_keyword_is_a_reversed_line_unless_a_paragraph_is_named() {
+        assert_eq!(
+            convention_articles("بمقتضى الفقرة ١٦ مـن المـادة ٢، من"),
+            [2]
+        );
+        assert!(convention_articles("مراقبين، ١٦ مـن المـادة ٢، بمقتضى").is_empty());
+        assert_eq!(
+            convention_articles("وفقا للفقرة 2 من المادة 16 من الاتفاقية"),
+            [16]
+        );
+        assert_eq!(convention_articles("البند 3 من المادة 32"), [32]);
     }
 
     #[test]
@@ -1162,7 +1197,7 @@ mod tests {
         // 000 and 003 cite articles 16, 18, 19, 20, 32 … only in lines left in visual order,
         // which are not repaired; their glued numbers (`16منها`, and `3اعتباره`, article 3 of
         // the rules of procedure) yield nothing.
-        for name in [SEED_FILES[0], SEED_FILES[2], SEED_FILES[4]] {
+        for name in [SEED_FILES[0], SEED_FILES[2], SEED_FILES[3], SEED_FILES[4]] {
             assert_eq!(
                 convention_articles(&seed(name)),
                 Vec::<u32>::new(),

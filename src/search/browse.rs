@@ -77,6 +77,7 @@ impl DocumentView {
         let mut outline: Vec<OutlineEntry> = Vec::new();
         let (mut articles, mut decisions, mut symbols) =
             (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let own = self.meta.symbol.as_deref().map(str::to_uppercase);
         for p in &self.passages {
             match p.paragraph {
                 Some(n) => match outline.last_mut() {
@@ -99,7 +100,6 @@ impl DocumentView {
             for decision in &p.decisions {
                 *decisions.entry(decision.clone()).or_insert(0) += 1;
             }
-            let own = self.meta.symbol.as_deref().map(str::to_uppercase);
             for symbol in p.symbols.iter().filter(|s| Some(*s) != own.as_ref()) {
                 *symbols.entry(symbol.clone()).or_insert(0) += 1;
             }

@@ -120,7 +120,16 @@ impl Engine {
                 "the offset must be at most {MAX_OFFSET}"
             )));
         }
-        let mut parsed = query::parse(&request.query).map_err(Error::Query)?;
+        let filtered = !(request.sessions.is_empty()
+            && request.years.is_empty()
+            && request.docs.is_empty()
+            && request.articles.is_empty());
+        // Filters alone (`?article=16`) are a search too: every passage that passes them.
+        let mut parsed = if request.query.trim().is_empty() && filtered {
+            query::ParsedQuery::default()
+        } else {
+            query::parse(&request.query).map_err(Error::Query)?
+        };
         parsed
             .filters
             .extend(request.sessions.iter().map(|&s| Filter::Session(s)));

@@ -294,18 +294,17 @@ fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
         Filter::Article(n) => Term::from_field_u64(fields.articles, *n),
         Filter::Doc(id) => Term::from_field_text(fields.doc, id),
         Filter::Decision(decision) => Term::from_field_text(fields.decisions, decision),
-        Filter::Symbol {
-            symbol,
-            prefix: false,
-        } => Term::from_field_text(fields.symbols, symbol),
-        Filter::Symbol {
-            symbol,
-            prefix: true,
-        } => {
-            let pattern = format!("{}.*", regex::escape(symbol));
+        // A symbol also finds its revisions, addenda and corrigenda (`…/L.9/Rev.1`).
+        Filter::Symbol { symbol, prefix } => {
+            let literal = regex::escape(symbol);
+            let pattern = if *prefix {
+                format!("{literal}.*")
+            } else {
+                format!("{literal}(/.*)?")
+            };
             return match RegexQuery::from_pattern(&pattern, fields.symbols) {
                 Ok(query) => Box::new(query),
-                // An escaped literal followed by `.*` always compiles; match nothing if not.
+                // An escaped literal with a fixed suffix always compiles; match nothing if not.
                 Err(_) => Box::new(EmptyQuery),
             };
         }

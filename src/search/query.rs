@@ -1,5 +1,6 @@
 //! The query language: words, `"phrases"` with optional `~N` slop, `-exclusions`, `OR`,
-//! and the filters `session:N`, `year:N`, `doc:ID`.
+//! and the filters `session:N`, `year:N`, `doc:ID`, `article:N`, `decision:S/N` and
+//! `symbol:SYMBOL` (`symbol:PREFIX*`).
 //!
 //! Parsing is separate from analysis: this module only finds the structure of what the
 //! researcher typed and reports mistakes by character position; [`super::plan`] turns the

@@ -3,6 +3,7 @@
 
 use std::any::Any;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -92,6 +93,7 @@ fn search_request(
         offset: 0,
     };
     let mut format = None;
+    let mut seen_query = false;
     let number = |name: &str, value: &str| {
         value.parse::<u64>().map_err(|_| {
             ApiError::bad_param(format!("`{name}` must be a whole number, not `{value}`"))
@@ -99,11 +101,22 @@ fn search_request(
     };
     for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match name.as_ref() {
-            "q" => request.query = value.into_owned(),
+            "q" if seen_query => return Err(ApiError::bad_param("`q` may be given only once")),
+            "q" => {
+                seen_query = true;
+                request.query = value.into_owned();
+            }
             "session" => request.sessions.push(number("session", &value)?),
             "year" => request.years.push(number("year", &value)?),
             "doc" => request.docs.push(value.into_owned()),
-            "article" => request.articles.push(number("article", &value)?),
+            "article" => match number("article", &value)? {
+                article @ 1..=41 => request.articles.push(article),
+                _ => {
+                    return Err(ApiError::bad_param(
+                        "`article` must be an article of the Convention, 1 to 41",
+                    ))
+                }
+            },
             "limit" => {
                 let limit = number("limit", &value)?;
                 if limit == 0 {
@@ -148,19 +161,24 @@ pub async fn export(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let (request, format) = search_request(raw.as_deref(), MAX_EXPORT, MAX_EXPORT)?;
+    let csv = match format.as_deref() {
+        Some("csv") => true,
+        Some("json") => false,
+        _ => return Err(ApiError::bad_param("`format` must be `csv` or `json`")),
+    };
     let results = run_search(&shared, request).await?;
-    let (content_type, extension, body) = match format.as_deref() {
-        Some("json") => (
-            "application/json",
-            "json",
-            serde_json::to_vec_pretty(&results).map_err(|e| ApiError::internal(e.to_string()))?,
-        ),
-        Some("csv") => (
+    let (content_type, extension, body) = if csv {
+        (
             "text/csv; charset=utf-8",
             "csv",
             csv_of(&results).map_err(|e| ApiError::internal(e.to_string()))?,
-        ),
-        _ => return Err(ApiError::bad_param("`format` must be `csv` or `json`")),
+        )
+    } else {
+        (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(&results).map_err(|e| ApiError::internal(e.to_string()))?,
+        )
     };
     let disposition = format!("attachment; filename=\"fahras-results.{extension}\"");
     Ok((
@@ -190,18 +208,28 @@ fn csv_of(results: &SearchResults) -> Result<Vec<u8>, csv::Error> {
             hit.title.clone().unwrap_or_default(),
             hit.passage.to_string(),
             format!("{:.4}", hit.score),
-            hit.snippet.clone(),
-            hit.text.clone(),
+            inert(&hit.snippet),
+            inert(&hit.text),
         ])?;
     }
     writer.into_inner().map_err(|e| e.into_error().into())
 }
 
+/// A cell a spreadsheet would read as a formula (`- 11- …`, `=…`) is quoted with `'`.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 /// `GET /api/doc/{id}`: a document's metadata and its passages in order.
 pub async fn document(
     State(shared): State<Shared>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|e| ApiError::bad_param(e.body_text()))?;
     let engine = shared.engine();
     let lookup = id.clone();
     let view = tokio::task::spawn_blocking(move || engine.document(&lookup))
@@ -228,6 +256,14 @@ pub async fn not_found() -> ApiError {
     ApiError::not_found("no such page or API route")
 }
 
+pub async fn method_not_allowed() -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: "only GET is served".into(),
+    }
+}
+
 /// A handler that panicked answers 500 and the server goes on.
 pub fn panicked(_: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::internal("the request failed unexpectedly").into_response()
@@ -236,6 +272,13 @@ pub fn panicked(_: Box<dyn Any + Send + 'static>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(inert("- 11- وقرر"), "'- 11- وقرر");
+        assert_eq!(inert("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(inert("تسليم"), "تسليم");
+    }
 
     #[test]
     fn repeated_filters_limits_and_unknown_parameters() {
@@ -250,7 +293,15 @@ mod tests {
         assert_eq!(request.sessions, vec![10, 11]);
         assert_eq!(request.limit, 100);
         assert_eq!(format.as_deref(), Some("csv"));
-        for bad in ["limit=0", "limit=x", "session=-1", "offset=1.5", "page=2"] {
+        for bad in [
+            "limit=0",
+            "limit=x",
+            "session=-1",
+            "offset=1.5",
+            "page=2",
+            "article=42",
+            "q=a&q=b",
+        ] {
             assert!(search_request(Some(bad), 10, 100).is_err(), "{bad}");
         }
     }

@@ -24,6 +24,8 @@ use crate::{Error, Result};
 
 /// How often the server looks for a rebuilt index.
 const RELOAD_INTERVAL: Duration = Duration::from_secs(1);
+/// How long shutdown waits for open connections to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// No request may hold a worker longer than this.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -96,10 +98,24 @@ pub fn run(addr: SocketAddr, index_dir: &Path) -> Result<()> {
         // Tests and scripts wait for this line to know the port.
         eprintln!("fahras: listening on http://{local}");
         tokio::spawn(shared.clone().watch_for_rebuilds());
-        axum::serve(listener, router(shared))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(listen_error)
+        // Graceful shutdown waits for open connections; a client that never finishes its
+        // request must not keep the process alive, so the wait is bounded.
+        let (stopping, stop) = tokio::sync::watch::channel(());
+        let mut stop = stop;
+        let server = axum::serve(listener, router(shared)).with_graceful_shutdown(async move {
+            let _ = stop.changed().await;
+        });
+        tokio::select! {
+            served = server => served.map_err(listen_error),
+            () = async {
+                shutdown_signal().await;
+                let _ = stopping.send(());
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!("closed connections still open {SHUTDOWN_GRACE:?} after the signal");
+                Ok(())
+            }
+        }
     })
 }
 
@@ -115,6 +131,7 @@ fn router(shared: Shared) -> Router {
         .route("/api/stats", get(api::stats))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(shared)
         .layer(CatchPanicLayer::custom(api::panicked))
         .layer(TimeoutLayer::with_status_code(
