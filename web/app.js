@@ -145,17 +145,19 @@
       sessions: params.getAll("session").filter(Boolean),
       year: params.get("year") || "",
       doc: params.get("doc") || "",
+      articles: params.getAll("article").filter(Boolean),
       offset: offset > 0 ? offset : 0,
     };
   }
 
-  /** The query parameters of a state: q, session…, year, doc and, when asked, offset. */
+  /** The query parameters of a state: q, session…, year, doc, article… and, when asked, offset. */
   function stateParams(state, withOffset) {
     const params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
     for (const session of state.sessions) params.append("session", session);
     if (state.year) params.set("year", state.year);
     if (state.doc) params.set("doc", state.doc);
+    for (const article of state.articles) params.append("article", article);
     if (withOffset && state.offset) params.set("offset", String(state.offset));
     return params;
   }
@@ -243,7 +245,7 @@
   async function showSearch(state, route) {
     input.value = state.q;
     document.title = state.q ? `${state.q} · فهرس` : "فهرس · البحث في وثائق مؤتمر الأطراف";
-    if (!state.q) {
+    if (!state.q && state.articles.length === 0) {
       view.replaceChildren(landing());
       return;
     }
@@ -311,6 +313,9 @@
           rule("الاتجار -بالأشخاص", "الكلمة الأولى دون الثانية"),
           rule("الأسلحة OR الذخيرة", "إحدى الكلمتين"),
           rule("session:11 year:2022", "تصفية حسب الدورة أو السنة"),
+          rule("article:16", "المقاطع التي تستشهد بالمادة 16 من الاتفاقية"),
+          rule("decision:11/1", "المقاطع التي تذكر القرار أو المقرر 11/1"),
+          rule("symbol:CTOC/COP/WG.2/*", "المقاطع التي تذكر رمز وثيقة أو بادئته"),
         ),
       ),
     );
