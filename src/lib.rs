@@ -6,6 +6,7 @@
 //! index, [`search`] parses queries and runs them, and [`output`] prints results.
 
 pub mod analysis;
+pub mod bench;
 pub mod corpus;
 pub mod error;
 pub mod index;

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use fahras::index::{self, BuildOptions};
 use fahras::search::{Engine, SearchRequest, MAX_LIMIT};
-use fahras::{analysis, output};
+use fahras::{analysis, bench, output};
 
 /// Full-text search over the Arabic documents of the Conference of the Parties to the UN
 /// Convention against Transnational Organized Crime.
@@ -31,7 +31,8 @@ enum Command {
     /// Ranked passages matching QUERY; builds the index first when the corpus changed.
     ///
     /// Query language: words (ranked, every word counts), "quoted phrases" with optional
-    /// ~N slop, -word to exclude, OR between alternatives, filters session:N year:N doc:ID.
+    /// ~N slop, -word to exclude, OR between alternatives, filters session:N year:N doc:ID
+    /// article:N decision:S/N symbol:SYMBOL (or a prefix ending in *).
     Search {
         /// The query, e.g. "تسليم المجرمين" or '"المادة 18 من الاتفاقية" session:11'.
         #[arg(allow_hyphen_values = true)]
@@ -90,6 +91,25 @@ enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+    },
+    /// Generates a scaled corpus from the corpus folder, builds fahras, tantivy with its
+    /// default analyzer and SQLite FTS5 on it, and times each query class on each.
+    Bench {
+        /// Corpus sizes in MB, comma-separated (e.g. 50,250,1000): one run per size.
+        #[arg(long, value_delimiter = ',', default_value = "50")]
+        scale_mb: Vec<f64>,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Folder of the dated Markdown record (and the plot, with several sizes).
+        #[arg(long, default_value = "benches/runs")]
+        out: PathBuf,
+        /// Scratch folder for generated corpora and indexes (emptied after each size).
+        #[arg(long, default_value = "target/fahras-bench")]
+        work: PathBuf,
+        /// Seed of the corpus generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Shows the tokens the analyzer makes of TEXT: surface, folded form, stems, offsets.
     Analyze {
@@ -226,6 +246,35 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
                 .with_target(false)
                 .init();
             fahras::serve::run(addr, &cli.index)?;
+            Ok(true)
+        }
+        Command::Bench {
+            scale_mb,
+            json,
+            out,
+            work,
+            seed,
+        } => {
+            let options = bench::BenchOptions {
+                seed_corpus: cli.corpus,
+                scales_mb: scale_mb,
+                out,
+                work,
+                seed,
+                fahras_exe: std::env::current_exe().context("cannot find the fahras binary")?,
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+            };
+            let (report, written) = bench::run(&options)?;
+            if json {
+                output::print_json(&report, &mut stdout)?;
+            } else {
+                write!(stdout, "{}", bench::report::markdown(&report))?;
+            }
+            eprintln!("wrote {}", written.record.display());
+            if let Some(plot) = written.plot {
+                eprintln!("wrote {}", plot.display());
+            }
+            stdout.flush()?;
             Ok(true)
         }
         Command::Analyze { text, json } => {

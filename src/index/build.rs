@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
@@ -126,6 +127,9 @@ pub(super) fn build_locked(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    // The one merge is the explicit one below: a background merge racing it could take
+    // some of its segments first, and the explicit merge would then fail.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
 
     let progress = if options.progress {
         ProgressBar::new(passages)
