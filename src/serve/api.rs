@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::Shared;
-use crate::search::{SearchRequest, SearchResults};
+use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::Error;
 
 /// The largest page of hits one API request returns.
@@ -134,13 +134,20 @@ fn search_request(
     Ok((request, format))
 }
 
-/// Runs a search off the async workers: tantivy's work is CPU-bound.
-async fn run_search(shared: &Shared, request: SearchRequest) -> Result<SearchResults, ApiError> {
+/// Runs `work` on the current engine off the async workers: tantivy's work is CPU-bound.
+async fn with_engine<T: Send + 'static>(
+    shared: &Shared,
+    work: impl FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
     let engine = shared.engine();
-    tokio::task::spawn_blocking(move || engine.search(&request))
+    tokio::task::spawn_blocking(move || work(&engine))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(ApiError::from)
+}
+
+async fn run_search(shared: &Shared, request: SearchRequest) -> Result<SearchResults, ApiError> {
+    with_engine(shared, move |engine| engine.search(&request)).await
 }
 
 /// `GET /api/search`: exactly the `search --json` object.
@@ -230,11 +237,8 @@ pub async fn document(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(|e| ApiError::bad_param(e.body_text()))?;
-    let engine = shared.engine();
     let lookup = id.clone();
-    let view = tokio::task::spawn_blocking(move || engine.document(&lookup))
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))??;
+    let view = with_engine(&shared, move |engine| engine.document(&lookup)).await?;
     match view {
         Some(view) => Ok(Json(view).into_response()),
         None => Err(ApiError::not_found(format!(
@@ -245,10 +249,7 @@ pub async fn document(
 
 /// `GET /api/stats`: documents, passages, passages per session and year, sizes.
 pub async fn stats(State(shared): State<Shared>) -> Result<Response, ApiError> {
-    let engine = shared.engine();
-    let stats = tokio::task::spawn_blocking(move || engine.stats())
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))??;
+    let stats = with_engine(&shared, Engine::stats).await?;
     Ok(Json(stats).into_response())
 }
 
