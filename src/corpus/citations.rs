@@ -126,11 +126,47 @@ const OTHER_BODY_WINDOW: usize = 300;
 /// Words of an owner phrase read after `من` (enough for the Convention's full name).
 const OWNER_WORDS: usize = 12;
 
+/// What one passage cites, read from a single folding of its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Citations {
+    pub articles: Vec<u32>,
+    pub decisions: Vec<String>,
+    pub symbols: Vec<String>,
+}
+
+/// Everything `text` cites. The text is folded once, and each extractor runs only when the
+/// literal it cannot match without is there (most passages cite nothing): this runs on
+/// every passage at index time.
+pub fn read(text: &str) -> Citations {
+    let folded = fold(text);
+    let slash = folded.contains('/');
+    Citations {
+        articles: if folded.contains("ماد") || folded.contains("مواد") {
+            articles_in(&folded)
+        } else {
+            Vec::new()
+        },
+        decisions: if slash && (folded.contains("قرار") || folded.contains("مقرر")) {
+            decisions_in(&folded)
+        } else {
+            Vec::new()
+        },
+        symbols: if slash {
+            symbols_in_text(&folded)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
 /// Articles of the Convention cited in `text`, sorted, deduplicated (1..=41 only).
 pub fn convention_articles(text: &str) -> Vec<u32> {
-    let folded = fold(text);
+    articles_in(&fold(text))
+}
+
+fn articles_in(folded: &str) -> Vec<u32> {
     let mut articles = BTreeSet::new();
-    for citation in article_citations(&folded) {
+    for citation in article_citations(folded) {
         if citation.owner == Owner::Convention {
             articles.extend(citation.numbers);
         }
@@ -141,9 +177,12 @@ pub fn convention_articles(text: &str) -> Vec<u32> {
 /// Resolutions and decisions cited or adopted, as "session/number" (e.g. "11/1"), sorted
 /// (by session, then number: `2/10` after `2/2`), deduplicated.
 pub fn decisions(text: &str) -> Vec<String> {
-    let folded = fold(text);
+    decisions_in(&fold(text))
+}
+
+fn decisions_in(folded: &str) -> Vec<String> {
     let mut found = BTreeSet::new();
-    for m in DECISION.captures_iter(&folded) {
+    for m in DECISION.captures_iter(folded) {
         let keyword = m.name("keyword").expect("keyword group");
         if named_by_other_body(&folded[..keyword.start()]) {
             continue;
@@ -162,7 +201,7 @@ pub fn decisions(text: &str) -> Vec<String> {
             end = after;
         }
     }
-    for m in VISUAL_DECISION_HEADING.captures_iter(&folded) {
+    for m in VISUAL_DECISION_HEADING.captures_iter(folded) {
         if let Some(number) = decision_number(&m) {
             found.insert(number);
         }
@@ -175,10 +214,13 @@ pub fn decisions(text: &str) -> Vec<String> {
 
 /// UN document symbols, upper-cased, trailing punctuation removed, sorted, deduplicated.
 pub fn document_symbols(text: &str) -> Vec<String> {
-    let folded = fold(text);
+    symbols_in_text(&fold(text))
+}
+
+fn symbols_in_text(folded: &str) -> Vec<String> {
     let mut found = BTreeSet::new();
     let mut links = Vec::new();
-    for link in LINK.find_iter(&folded) {
+    for link in LINK.find_iter(folded) {
         links.push(link.range());
         if let Some(path) = UNDOCS_PATH
             .captures(link.as_str())
@@ -600,6 +642,24 @@ mod tests {
             [16]
         );
         assert_eq!(convention_articles("البند 3 من المادة 32"), [32]);
+    }
+
+    #[test]
+    fn reading_all_at_once_finds_what_each_extractor_finds() {
+        for name in SEED_FILES {
+            for passage in crate::corpus::split_passages(&seed(name)) {
+                let text = passage.text.as_str();
+                assert_eq!(
+                    read(text),
+                    Citations {
+                        articles: convention_articles(text),
+                        decisions: decisions(text),
+                        symbols: document_symbols(text),
+                    },
+                    "{name}: {text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -220,7 +220,8 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
             Facet::from_path(["session", &session.to_string()]),
         );
     }
-    for article in citations::convention_articles(&passage.text) {
+    let cited = citations::read(&passage.text);
+    for article in cited.articles {
         let article = u64::from(article);
         tantivy_doc.add_u64(fields.articles, article);
         tantivy_doc.add_facet(
@@ -228,15 +229,15 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
             Facet::from_path(["article", &article.to_string()]),
         );
     }
-    for decision in citations::decisions(&passage.text) {
+    for decision in cited.decisions {
         tantivy_doc.add_text(fields.decisions, decision);
     }
     let own_symbol = meta.symbol.as_deref().map(str::to_uppercase);
-    let cited = citations::document_symbols(&passage.text);
-    for symbol in own_symbol
+    let others = cited
+        .symbols
         .iter()
-        .chain(cited.iter().filter(|s| Some(*s) != own_symbol.as_ref()))
-    {
+        .filter(|s| Some(*s) != own_symbol.as_ref());
+    for symbol in own_symbol.iter().chain(others) {
         tantivy_doc.add_text(fields.symbols, symbol);
     }
     if let Some(year) = meta.year {
