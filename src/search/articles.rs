@@ -27,17 +27,23 @@ pub struct ArticleTitle {
     pub arabic_is_translation: bool,
 }
 
+impl From<&citations::Article> for ArticleTitle {
+    fn from(a: &citations::Article) -> Self {
+        ArticleTitle {
+            article: u64::from(a.number),
+            english: a.english.to_owned(),
+            arabic: a.arabic.to_owned(),
+            arabic_is_translation: a.arabic_is_ours,
+        }
+    }
+}
+
 impl ArticleTitle {
     pub fn of(article: u64) -> Option<ArticleTitle> {
         citations::articles()
             .iter()
             .find(|a| u64::from(a.number) == article)
-            .map(|a| ArticleTitle {
-                article,
-                english: a.english.to_owned(),
-                arabic: a.arabic.to_owned(),
-                arabic_is_translation: a.arabic_is_ours,
-            })
+            .map(ArticleTitle::from)
     }
 }
 
@@ -128,26 +134,23 @@ impl Engine {
     pub fn article_counts(&self) -> Result<Vec<ArticleCount>> {
         let fields = &self.open.fields;
         let searcher = self.reader.searcher();
-        let count_articles = |query: &dyn Query| -> Result<BTreeMap<u64, u64>> {
+        let count = |query: &dyn Query, facet: &str| -> Result<BTreeMap<u64, u64>> {
             let mut facets = FacetCollector::for_field("facets");
-            facets.add_facet("/article");
-            Ok(numbered_facets(
-                &searcher.search(query, &facets)?,
-                "/article",
-            ))
+            facets.add_facet(facet);
+            Ok(numbered_facets(&searcher.search(query, &facets)?, facet))
         };
-        let totals = count_articles(&AllQuery)?;
+        let totals = count(&AllQuery, "/article")?;
         let mut per_session: BTreeMap<u64, BTreeMap<u64, u64>> = BTreeMap::new();
-        for session in self.stats()?.sessions.keys() {
+        for session in count(&AllQuery, "/session")?.keys() {
             let in_session = TermQuery::new(
                 Term::from_field_u64(fields.session, *session),
                 IndexRecordOption::Basic,
             );
-            per_session.insert(*session, count_articles(&in_session)?);
+            per_session.insert(*session, count(&in_session, "/article")?);
         }
         Ok(citations::articles()
             .iter()
-            .filter_map(|a| ArticleTitle::of(u64::from(a.number)))
+            .map(ArticleTitle::from)
             .map(|title| ArticleCount {
                 total_passages: totals.get(&title.article).copied().unwrap_or(0),
                 by_session: per_session
