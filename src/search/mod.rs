@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod browse;
+pub mod collect;
 pub mod plan;
 pub mod query;
 pub mod snippet;
@@ -12,11 +13,10 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::schema::{Field, Value};
-use tantivy::{
-    DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
-};
+use tantivy::collector::{FacetCollector, FacetCounts};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
 
 use crate::index::OpenIndex;
 use crate::{Error, Result};
@@ -146,27 +146,9 @@ impl Engine {
         let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
 
         let searcher = self.reader.searcher();
-        let mut facets = FacetCollector::for_field("facets");
-        facets.add_facet("/session");
-        facets.add_facet("/article");
-        let top = TopDocs::with_limit(request.limit)
-            .and_offset(request.offset)
-            .tweak_score(|segment: &SegmentReader| {
-                let words = segment
-                    .fast_fields()
-                    .u64("words")
-                    .ok()
-                    .map(|column| column.first_or_default_col(plan::SHORT_PASSAGE_WORDS));
-                move |doc: DocId, score: Score| match &words {
-                    Some(words) => score * plan::length_prior(words.get_val(doc)),
-                    None => score,
-                }
-            });
-        let (top, total_hits, facet_counts) =
-            searcher.search(&*plan.query, &(top, Count, facets))?;
-
-        let by_session = numbered_facets(&facet_counts, "/session");
-        let by_article = numbered_facets(&facet_counts, "/article");
+        let top = collect::top_passages(&searcher, &*plan.query, request.limit, request.offset)?;
+        let tally = searcher.search(&*plan.count, &collect::TallyCollector)?;
+        let by_article = self.matches_by_article(&searcher, &*plan.count)?;
 
         let snippets = snippet::Snippets::new(&searcher, &*plan.highlight, fields)?;
         let hits = top
@@ -176,9 +158,9 @@ impl Engine {
 
         Ok(SearchResults {
             query: request.query.clone(),
-            total_hits: total_hits as u64,
+            total_hits: tally.total,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
-            by_session,
+            by_session: tally.by_session,
             by_article,
             hits,
         })
@@ -186,6 +168,27 @@ impl Engine {
 }
 
 impl Engine {
+    /// Matches per cited article: only passages that cite an article are visited, by
+    /// intersecting the matches with the `/article` facet's own term.
+    fn matches_by_article(
+        &self,
+        searcher: &Searcher,
+        matched: &dyn Query,
+    ) -> Result<BTreeMap<u64, u64>> {
+        let citing = TermQuery::new(
+            Term::from_facet(self.open.fields.facets, &Facet::from("/article")),
+            IndexRecordOption::Basic,
+        );
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, matched.box_clone()),
+            (Occur::Must, Box::new(citing)),
+        ]);
+        let mut facets = FacetCollector::for_field("facets");
+        facets.add_facet("/article");
+        let counts = searcher.search(&query, &facets)?;
+        Ok(numbered_facets(&counts, "/article"))
+    }
+
     /// A stored passage as a hit, with its snippet.
     fn hit(
         &self,

@@ -83,10 +83,51 @@ const STOPWORDS: &[&str] = &[
     "بشان",
 ];
 
-/// The query to run and the query whose terms are highlighted (its positive part).
+/// The query that ranks, the query that counts, and the query whose terms are highlighted
+/// (its positive part).
 pub struct Plan {
     pub query: Box<dyn Query>,
+    /// Matches exactly the passages `query` matches, without the clauses that only add to
+    /// the score (exact forms), so that counting is cheap: a single word's count is its
+    /// stem's document frequency, read from the term dictionary.
+    pub count: Box<dyn Query>,
     pub highlight: Box<dyn Query>,
+}
+
+/// A clause of the query twice: as it ranks, and as it matches.
+struct Both {
+    ranked: Box<dyn Query>,
+    matched: Box<dyn Query>,
+}
+
+impl Both {
+    fn same(query: Box<dyn Query>) -> Both {
+        Both {
+            matched: query.box_clone(),
+            ranked: query,
+        }
+    }
+}
+
+/// A boolean query of `clauses`, or the one clause itself when it alone must match: a
+/// flat query lets tantivy skip blocks of postings that cannot reach the top (block-WAND).
+fn boolean(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+        return clauses.pop().expect("one clause").1;
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Builds the ranked and the matching tree from the same clauses.
+fn both_boolean(clauses: Vec<(Occur, Both)>) -> Both {
+    let (ranked, matched) = clauses
+        .into_iter()
+        .map(|(occur, both)| ((occur, both.ranked), (occur, both.matched)))
+        .unzip();
+    Both {
+        ranked: boolean(ranked),
+        matched: boolean(matched),
+    }
 }
 
 /// How many of `n` content words a passage must contain: all of one or two, then all but
@@ -101,8 +142,8 @@ pub fn required_words(n: usize) -> usize {
 }
 
 pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
-    let mut content = Vec::new();
-    let mut stopwords = Vec::new();
+    let mut content: Vec<Both> = Vec::new();
+    let mut stopwords: Vec<Both> = Vec::new();
     let mut highlight = Vec::new();
     for group in &parsed.groups {
         let mut alternatives = Vec::new();
@@ -116,10 +157,10 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         if alternatives.is_empty() {
             continue;
         }
-        let group_query: Box<dyn Query> = if alternatives.len() == 1 {
+        let group_query = if alternatives.len() == 1 {
             alternatives.pop().expect("one alternative").1
         } else {
-            Box::new(BooleanQuery::new(alternatives))
+            both_boolean(alternatives)
         };
         if group.len() == 1 && is_stopword(&group[0]) {
             stopwords.push(group_query);
@@ -135,40 +176,64 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         content = std::mem::take(&mut stopwords);
     }
 
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Vec<(Occur, Both)> = Vec::new();
     if content.is_empty() {
         clauses.push((
             Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
+            Both::same(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))),
         ));
+    } else if content.len() == 1 {
+        clauses.push((Occur::Must, content.pop().expect("one word")));
     } else {
         let required = required_words(content.len());
-        let words = content.into_iter().map(|q| (Occur::Should, q)).collect();
+        let (ranked, matched) = content
+            .into_iter()
+            .map(|q| ((Occur::Should, q.ranked), (Occur::Should, q.matched)))
+            .unzip();
         clauses.push((
             Occur::Must,
-            Box::new(BooleanQuery::with_minimum_required_clauses(words, required)),
+            Both {
+                ranked: Box::new(BooleanQuery::with_minimum_required_clauses(
+                    ranked, required,
+                )),
+                matched: Box::new(BooleanQuery::with_minimum_required_clauses(
+                    matched, required,
+                )),
+            },
         ));
     }
+    // Optional stopwords only change the score: the matching tree leaves them out.
+    let mut ranked_only = Vec::new();
     for stopword in stopwords {
-        clauses.push((
+        ranked_only.push((
             Occur::Should,
-            Box::new(BoostQuery::new(stopword, STOPWORD_BOOST)),
+            Box::new(BoostQuery::new(stopword.ranked, STOPWORD_BOOST)) as Box<dyn Query>,
         ));
     }
     for filter in filter_groups(&parsed.filters, fields) {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        clauses.push((
+            Occur::Must,
+            Both::same(Box::new(ConstScoreQuery::new(filter, 0.0))),
+        ));
     }
     for filter in &parsed.excluded_filters {
-        clauses.push((Occur::MustNot, filter_query(filter, fields)));
+        clauses.push((Occur::MustNot, Both::same(filter_query(filter, fields))));
     }
     for clause in &parsed.excluded {
         let (tokens, slop) = analyze_clause(clause);
         if let Some(query) = clause_query(&tokens, slop, fields) {
-            clauses.push((Occur::MustNot, query));
+            // What the word would find is excluded, exact forms or not.
+            clauses.push((Occur::MustNot, Both::same(query.matched)));
         }
     }
+    let (mut ranked, matched): (Vec<_>, Vec<_>) = clauses
+        .into_iter()
+        .map(|(occur, both)| ((occur, both.ranked), (occur, both.matched)))
+        .unzip();
+    ranked.extend(ranked_only);
     Ok(Plan {
-        query: Box::new(BooleanQuery::new(clauses)),
+        query: boolean(ranked),
+        count: boolean(matched),
         highlight: Box::new(BooleanQuery::new(highlight)),
     })
 }
@@ -189,7 +254,7 @@ fn analyze_clause(clause: &Clause) -> (Vec<AnalyzedToken>, u32) {
 }
 
 /// A word is one analyzed token (or a phrase, when the analyzer splits it, like `و17`).
-fn clause_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Box<dyn Query>> {
+fn clause_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Both> {
     match tokens {
         [] => None,
         [token] => Some(token_query(token, fields)),
@@ -202,17 +267,14 @@ fn highlight_terms<'a>(
     tokens: &'a [AnalyzedToken],
     fields: &'a Fields,
 ) -> impl Iterator<Item = (Occur, Box<dyn Query>)> + 'a {
-    tokens
-        .iter()
-        .flat_map(|t| &t.stems)
-        .map(|stem| (Occur::Should, term_query(fields.text, stem, 1.0)))
+    tokens.iter().flat_map(|t| &t.stems).map(|stem| {
+        let query = term_query(fields.text, stem, 1.0, IndexRecordOption::WithFreqs);
+        (Occur::Should, query)
+    })
 }
 
-fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let query = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
+fn term_query(field: Field, text: &str, boost: f32, record: IndexRecordOption) -> Box<dyn Query> {
+    let query = TermQuery::new(Term::from_field_text(field, text), record);
     if boost == 1.0 {
         Box::new(query)
     } else {
@@ -220,28 +282,52 @@ fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn token_query(token: &AnalyzedToken, fields: &Fields) -> Box<dyn Query> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = token
-        .stems
-        .iter()
-        .enumerate()
-        .map(|(i, stem)| {
-            let boost = if i == 0 { 1.0 } else { ALTERNATIVE_STEM_BOOST };
-            (Occur::Should, term_query(fields.text, stem, boost))
-        })
-        .collect();
-    alternatives.push((
+/// A word matches any of its stems; the exact form only adds to the score. Both trees are
+/// flat unions of terms, which tantivy counts from the term dictionary when there is one
+/// stem and ranks with block-WAND.
+fn token_query(token: &AnalyzedToken, fields: &Fields) -> Both {
+    let stems = |record, boosted: bool| -> Vec<(Occur, Box<dyn Query>)> {
+        token
+            .stems
+            .iter()
+            .enumerate()
+            .map(|(i, stem)| {
+                let boost = if i > 0 && boosted {
+                    ALTERNATIVE_STEM_BOOST
+                } else {
+                    1.0
+                };
+                (Occur::Should, term_query(fields.text, stem, boost, record))
+            })
+            .collect()
+    };
+    let mut ranked = stems(IndexRecordOption::WithFreqs, true);
+    ranked.push((
         Occur::Should,
-        term_query(fields.exact, &token.folded, EXACT_BOOST),
+        term_query(
+            fields.exact,
+            &token.folded,
+            EXACT_BOOST,
+            IndexRecordOption::WithFreqs,
+        ),
     ));
-    Box::new(BooleanQuery::new(alternatives))
+    let mut matched = stems(IndexRecordOption::Basic, false);
+    Both {
+        ranked: Box::new(BooleanQuery::new(ranked)),
+        matched: if matched.len() == 1 {
+            matched.pop().expect("one stem").1
+        } else {
+            Box::new(BooleanQuery::new(matched))
+        },
+    }
 }
 
 /// A phrase matches on stems (so clitics and light suffixes still match) and, with a boost,
 /// on exact forms. The index holds every stem candidate of a word at its position, so a
 /// position of the phrase matches any candidate of the query's word: `لتعزيز التعاون` finds
-/// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`.
-fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Box<dyn Query> {
+/// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`. Exact forms at the same
+/// positions always have those stems too, so the stemmed phrase alone decides the match.
+fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
     let first = tokens[0].position;
     let stemmed: Box<dyn Query> = if tokens.iter().all(|t| t.stems.len() == 1) {
         let terms = tokens
@@ -278,13 +364,16 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Box<dyn
         })
         .collect();
     let exact = PhraseQuery::new_with_offset_and_slop(exact_terms, slop);
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, stemmed),
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(exact), EXACT_BOOST)),
-        ),
-    ]))
+    Both {
+        matched: stemmed.box_clone(),
+        ranked: Box::new(BooleanQuery::new(vec![
+            (Occur::Should, stemmed),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(exact), EXACT_BOOST)),
+            ),
+        ])),
+    }
 }
 
 fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
