@@ -38,51 +38,142 @@ pub struct LoadReport {
 /// in which no file could be read as a document is an error either way, and so is a manifest
 /// entry for a file that does not exist.
 pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
-    let files = text_files(dir)?;
-    let manifest_path = dir.join(MANIFEST);
-    let manifest = if manifest_path.is_file() {
-        let manifest = load_manifest(&manifest_path)?;
-        check_manifest_files(&manifest_path, &manifest, &files)?;
-        manifest
-    } else {
-        Manifest::default()
-    };
+    let loaded = Listing::new(dir)?.read_all(load_document);
+    let (documents, skipped, bytes) = sort_out(dir, loaded, opts)?;
+    Ok(LoadReport {
+        documents,
+        skipped,
+        bytes,
+    })
+}
 
-    let ids = document_ids(&files);
-    let loaded: Vec<Result<(Document, u64)>> = files
-        .par_iter()
-        .zip(ids)
-        .map(|(file, id)| load_document(file, id?, &manifest))
-        .collect();
-    let mut report = LoadReport {
-        documents: Vec::with_capacity(loaded.len()),
-        skipped: Vec::new(),
-        bytes: 0,
-    };
-    for result in loaded {
+/// The corpus described without holding its text: every good file's id, metadata and
+/// size, so that a build can order the documents by session and read them again a few at a
+/// time. Files are checked exactly as [`load_corpus`] checks them.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The good files, sorted by file.
+    pub entries: Vec<CatalogEntry>,
+    /// Why each bad file was left out (only with [`LoadOptions::skip_bad_files`]).
+    pub skipped: Vec<Error>,
+    /// Size of the good files.
+    pub bytes: u64,
+    manifest: Manifest,
+}
+
+#[derive(Debug)]
+pub struct CatalogEntry {
+    pub id: String,
+    pub metadata: Metadata,
+    /// Size of the file.
+    pub bytes: u64,
+    file: TextFile,
+}
+
+/// Reads every file of the corpus once, in parallel, keeping only its description.
+pub fn catalog_corpus(dir: &Path, opts: &LoadOptions) -> Result<Catalog> {
+    let mut corpus = Listing::new(dir)?;
+    let described = corpus.read_all(|file, id, manifest| {
+        let (document, bytes) = load_document(file, id, manifest)?;
+        let entry = CatalogEntry {
+            id: document.id,
+            metadata: document.metadata,
+            bytes,
+            file: file.clone(),
+        };
+        Ok((entry, bytes))
+    });
+    let (entries, skipped, bytes) = sort_out(dir, described, opts)?;
+    Ok(Catalog {
+        entries,
+        skipped,
+        bytes,
+        manifest: corpus.manifest,
+    })
+}
+
+impl Catalog {
+    /// The document of `entry`, read again. A file changed since it was catalogued is read
+    /// as it is now, and fails if it is no longer good text.
+    pub fn load(&self, entry: &CatalogEntry) -> Result<Document> {
+        load_document(&entry.file, entry.id.clone(), &self.manifest).map(|(document, _)| document)
+    }
+}
+
+/// The corpus files with their ids, and the manifest that describes them.
+struct Listing {
+    files: Vec<TextFile>,
+    ids: Vec<Result<String>>,
+    manifest: Manifest,
+}
+
+impl Listing {
+    fn new(dir: &Path) -> Result<Listing> {
+        let files = text_files(dir)?;
+        let manifest_path = dir.join(MANIFEST);
+        let manifest = if manifest_path.is_file() {
+            let manifest = load_manifest(&manifest_path)?;
+            check_manifest_files(&manifest_path, &manifest, &files)?;
+            manifest
+        } else {
+            Manifest::default()
+        };
+        let ids = document_ids(&files);
+        Ok(Listing {
+            files,
+            ids,
+            manifest,
+        })
+    }
+
+    /// `read` applied to every file that has an id, in parallel, in file order.
+    fn read_all<T: Send>(
+        &mut self,
+        read: impl Fn(&TextFile, String, &Manifest) -> Result<(T, u64)> + Sync,
+    ) -> Vec<Result<(T, u64)>> {
+        let manifest = &self.manifest;
+        self.files
+            .par_iter()
+            .zip(std::mem::take(&mut self.ids))
+            .map(|(file, id)| read(file, id?, manifest))
+            .collect()
+    }
+}
+
+/// The good files' values and total size, and the bad files' errors. A corpus without a
+/// good file is an error, and so is a bad file unless `opts.skip_bad_files`.
+fn sort_out<T>(
+    dir: &Path,
+    results: Vec<Result<(T, u64)>>,
+    opts: &LoadOptions,
+) -> Result<(Vec<T>, Vec<Error>, u64)> {
+    let mut good = Vec::with_capacity(results.len());
+    let mut skipped = Vec::new();
+    let mut bytes = 0;
+    for result in results {
         match result {
-            Ok((document, bytes)) => {
-                report.bytes += bytes;
-                report.documents.push(document);
+            Ok((value, size)) => {
+                bytes += size;
+                good.push(value);
             }
-            Err(e) => report.skipped.push(e),
+            Err(e) => skipped.push(e),
         }
     }
-    if report.documents.is_empty() {
-        let reasons: Vec<String> = report.skipped.iter().map(|e| format!("\n  {e}")).collect();
+    if good.is_empty() {
+        let reasons: Vec<String> = skipped.iter().map(|e| format!("\n  {e}")).collect();
         return Err(Error::CorpusDir {
             path: dir.to_owned(),
             reason: format!("no document could be read from it:{}", reasons.concat()),
         });
     }
-    if !report.skipped.is_empty() && !opts.skip_bad_files {
-        return Err(Error::BadCorpusFiles(report.skipped));
+    if !skipped.is_empty() && !opts.skip_bad_files {
+        return Err(Error::BadCorpusFiles(skipped));
     }
-    Ok(report)
+    Ok((good, skipped, bytes))
 }
 
 /// A `*.txt` file under the corpus directory.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct TextFile {
     /// The path relative to the corpus directory, `/`-separated; lossy if not `utf8`.
     rel: String,

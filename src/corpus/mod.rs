@@ -9,7 +9,7 @@ pub mod passage;
 
 use serde::Serialize;
 
-pub use load::{load_corpus, LoadOptions, LoadReport};
+pub use load::{catalog_corpus, load_corpus, Catalog, CatalogEntry, LoadOptions, LoadReport};
 pub use passage::{split_passages, Passage};
 
 /// What is known about a document. Unknown fields are `None` (`null` in JSON).

@@ -1,18 +1,21 @@
-//! Building an index generation from the corpus: load and split in parallel (rayon),
-//! analyze and write with tantivy's own indexing threads, then swap it in atomically.
+//! Building an index generation from the corpus: catalogue the files, then stream them in
+//! session order, read and split in parallel (rayon) a chunk at a time, analyze and write
+//! with tantivy's own indexing threads, one segment per session; then swap it in atomically.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use tantivy::index::SegmentId;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use super::{fingerprint, Fields, IndexMeta, CURRENT, META, SCHEMA_VERSION};
-use crate::corpus::{self, citations, Document, LoadOptions, Passage};
+use crate::corpus::{self, citations, Catalog, CatalogEntry, Document, LoadOptions, Passage};
 use crate::{analysis, Error, Result};
 
 const BUILD_LOCK: &str = ".build.lock";
@@ -104,18 +107,17 @@ pub(super) fn build_locked(
     // see a stale index rather than a fresh one.
     let stamps = fingerprint::stamp_corpus(corpus_dir, &[])?;
     let fingerprint = fingerprint::fingerprint(&stamps, SCHEMA_VERSION);
-    let loaded = corpus::load_corpus(
+    let catalog = corpus::catalog_corpus(
         corpus_dir,
         &LoadOptions {
             skip_bad_files: options.skip_bad_files,
         },
     )?;
-    let split: Vec<(&Document, Vec<Passage>)> = loaded
-        .documents
-        .par_iter()
-        .map(|document| (document, corpus::split_passages(&document.text)))
-        .collect();
-    let passages: u64 = split.iter().map(|(_, p)| p.len() as u64).sum();
+    // Documents in session order, and each session committed on its own: every session
+    // ends up in segments of its own, which lets a search count a term's matches per
+    // session from its document frequency (see `search::collect`).
+    let mut order: Vec<&CatalogEntry> = catalog.entries.iter().collect();
+    order.sort_by(|a, b| (a.metadata.session, &a.id).cmp(&(b.metadata.session, &b.id)));
 
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
@@ -127,30 +129,40 @@ pub(super) fn build_locked(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
-    // The one merge is the explicit one below: a background merge racing it could take
-    // some of its segments first, and the explicit merge would then fail.
+    // The only merges are the explicit ones below: a background merge racing them could
+    // take some of their segments first, and mix sessions.
     writer.set_merge_policy(Box::new(NoMergePolicy));
 
     let progress = if options.progress {
-        ProgressBar::new(passages)
+        ProgressBar::new(catalog.bytes)
     } else {
         ProgressBar::hidden()
     };
     progress.set_style(
-        ProgressStyle::with_template("{spinner} indexing {bar:40} {pos}/{len} passages {eta}")
+        ProgressStyle::with_template("{spinner} indexing {bar:40} {bytes}/{total_bytes} {eta}")
             .expect("static progress template"),
     );
-    for (document, document_passages) in &split {
-        for passage in document_passages {
-            writer.add_document(passage_document(&fields, document, passage))?;
-        }
-        progress.inc(document_passages.len() as u64);
+    let mut passages = 0;
+    let mut sessions: Vec<Vec<SegmentId>> = Vec::new();
+    let mut committed: HashSet<SegmentId> = HashSet::new();
+    for session in order.chunk_by(|a, b| a.metadata.session == b.metadata.session) {
+        passages += feed(&catalog, session, &fields, &writer, &progress)?;
+        writer.commit()?;
+        let new: Vec<SegmentId> = index
+            .searchable_segment_ids()?
+            .into_iter()
+            .filter(|id| committed.insert(*id))
+            .collect();
+        sessions.push(new);
     }
-    writer.commit()?;
-    // One segment per generation: searches on a fresh index need not visit several.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
+    // One segment per session: fewer segments for a search to visit, none mixing sessions.
+    let merges: Vec<_> = sessions
+        .iter()
+        .filter(|segments| segments.len() > 1)
+        .map(|segments| writer.merge(segments))
+        .collect();
+    for merge in merges {
+        merge.wait()?;
     }
     writer.wait_merging_threads()?;
     progress.finish_and_clear();
@@ -159,9 +171,9 @@ pub(super) fn build_locked(
         schema_version: SCHEMA_VERSION,
         fingerprint: fingerprint.clone(),
         files: stamps,
-        documents: loaded.documents.len() as u64,
+        documents: catalog.entries.len() as u64,
         passages,
-        bytes: loaded.bytes,
+        bytes: catalog.bytes,
     };
     let meta_path = staging.path().join(META);
     let json = serde_json::to_vec_pretty(&meta).expect("index meta serializes");
@@ -185,7 +197,78 @@ pub(super) fn build_locked(
         passages,
         bytes: meta.bytes,
         seconds: started.elapsed().as_secs_f64(),
-        skipped: loaded.skipped,
+        skipped: catalog.skipped,
+    })
+}
+
+/// Text read and prepared per step of the pipeline below: enough to keep both cores busy,
+/// little enough that a build's memory does not grow with the corpus.
+const CHUNK_BYTES: u64 = 32 << 20;
+
+/// Indexes the documents of `entries`: rayon's threads read, split and describe a chunk of
+/// them while this thread hands the previous chunk to tantivy's indexing threads. Returns
+/// the number of passages.
+fn feed(
+    catalog: &Catalog,
+    entries: &[&CatalogEntry],
+    fields: &Fields,
+    writer: &IndexWriter,
+    progress: &ProgressBar,
+) -> Result<u64> {
+    let mut chunks: Vec<&[&CatalogEntry]> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, entry) in entries.iter().enumerate() {
+        bytes += entry.bytes;
+        if bytes >= CHUNK_BYTES || i + 1 == entries.len() {
+            chunks.push(&entries[start..=i]);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Prepared>>(1);
+        scope.spawn(move || {
+            for chunk in chunks {
+                let prepared = prepare(catalog, chunk, fields);
+                let failed = prepared.is_err();
+                // The receiver is gone when indexing failed: stop reading.
+                if sender.send(prepared).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let mut passages = 0;
+        for prepared in receiver {
+            let prepared = prepared?;
+            passages += prepared.documents.len() as u64;
+            for document in prepared.documents {
+                writer.add_document(document)?;
+            }
+            progress.inc(prepared.bytes);
+        }
+        Ok(passages)
+    })
+}
+
+/// The tantivy documents of a chunk's passages, and the size of its files.
+struct Prepared {
+    documents: Vec<TantivyDocument>,
+    bytes: u64,
+}
+
+fn prepare(catalog: &Catalog, chunk: &[&CatalogEntry], fields: &Fields) -> Result<Prepared> {
+    let documents: Vec<Vec<TantivyDocument>> = chunk
+        .par_iter()
+        .map(|entry| {
+            let document = catalog.load(entry)?;
+            Ok(corpus::split_passages(&document.text)
+                .iter()
+                .map(|passage| passage_document(fields, &document, passage))
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(Prepared {
+        documents: documents.into_iter().flatten().collect(),
+        bytes: chunk.iter().map(|entry| entry.bytes).sum(),
     })
 }
 

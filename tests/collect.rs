@@ -1,0 +1,139 @@
+//! The fast collection paths give the answers of the plain ones: the re-ranked BM25 pool
+//! against scoring every match with the length prior, and the tally per session against
+//! counting and faceting every match — on an index with one segment per session (counts
+//! from document frequencies) and on the same index merged into one segment (each match
+//! looked up).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use fahras::index::{self, BuildOptions};
+use fahras::search::{collect, plan, query};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+
+fn seed_corpus() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+}
+
+/// Queries made from the seed corpus's own words, rare to frequent: single words, bags of
+/// two, phrases of neighbours, with and without a session filter.
+fn queries() -> Vec<String> {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(seed_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            text.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| {
+            w.chars().count() >= 3 && w.chars().all(|c| ('\u{621}'..='\u{64A}').contains(&c))
+        })
+        .collect();
+    assert!(words.len() > 5_000, "the seed corpus has Arabic words");
+    let mut queries = Vec::new();
+    for i in (0..words.len()).step_by(words.len() / 25) {
+        let (a, b) = (words[i], words[(i + 1).min(words.len() - 1)]);
+        queries.push(a.to_owned());
+        queries.push(format!("{a} {b}"));
+        queries.push(format!("\"{a} {b}\""));
+        queries.push(format!("{a} session:11"));
+    }
+    // Frequent words, where the pool and the per-segment counts matter most.
+    for word in ["الجريمة", "الدول", "الأطراف", "المؤتمر", "من", "في"]
+    {
+        queries.push(word.to_owned());
+    }
+    queries
+}
+
+fn open_searcher(index_dir: &Path) -> (Searcher, index::Fields) {
+    let open = index::open(index_dir).unwrap();
+    let reader = open.index.reader().unwrap();
+    (reader.searcher(), open.fields)
+}
+
+/// Every match scored with the prior, as the search did before the pool.
+fn scored_with_prior(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    limit: usize,
+    offset: usize,
+) -> Vec<(Score, DocAddress)> {
+    let top =
+        TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .tweak_score(|segment: &SegmentReader| {
+                let words = segment.fast_fields().u64("words").unwrap();
+                move |doc: DocId, score: Score| {
+                    let n = words.first(doc).unwrap_or(plan::SHORT_PASSAGE_WORDS);
+                    score * plan::length_prior(n)
+                }
+            });
+    searcher.search(query, &top).unwrap()
+}
+
+fn check(index_dir: &Path) -> usize {
+    let (searcher, fields) = open_searcher(index_dir);
+    let mut nonempty = 0;
+    for text in queries() {
+        let parsed = query::parse(&text).unwrap();
+        let plan = plan::plan(&parsed, &fields).unwrap();
+        for (limit, offset) in [(10, 0), (5, 7), (20, 40)] {
+            let fast = collect::top_passages(&searcher, &*plan.query, limit, offset).unwrap();
+            let slow = scored_with_prior(&searcher, &*plan.query, limit, offset);
+            let scores =
+                |hits: &[(Score, DocAddress)]| -> Vec<Score> { hits.iter().map(|h| h.0).collect() };
+            assert_eq!(
+                scores(&fast),
+                scores(&slow),
+                "{text:?} page {offset}+{limit}"
+            );
+        }
+
+        let tally = searcher
+            .search(&*plan.count, &collect::TallyCollector)
+            .unwrap();
+        let mut facets = FacetCollector::for_field("facets");
+        facets.add_facet("/session");
+        let (count, facet_counts) = searcher.search(&*plan.query, &(Count, facets)).unwrap();
+        let by_session: BTreeMap<u64, u64> = facet_counts
+            .get("/session")
+            .map(|(f, n)| (f.to_path().last().unwrap().parse().unwrap(), n))
+            .collect();
+        assert_eq!(tally.total, count as u64, "{text:?}");
+        assert_eq!(tally.by_session, by_session, "{text:?}");
+        if count > 0 {
+            nonempty += 1;
+        }
+    }
+    nonempty
+}
+
+#[test]
+fn fast_paths_agree_with_scoring_and_counting_every_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (searcher, _) = open_searcher(&index_dir);
+    assert!(
+        searcher.segment_readers().len() >= 4,
+        "one segment per session"
+    );
+    drop(searcher);
+    let nonempty = check(&index_dir);
+    assert!(nonempty > 50, "most queries match something ({nonempty})");
+
+    // The same passages in one segment: sessions are looked up match by match.
+    let open = index::open(&index_dir).unwrap();
+    let mut writer: tantivy::IndexWriter = open.index.writer(50_000_000).unwrap();
+    let segments = open.index.searchable_segment_ids().unwrap();
+    writer.merge(&segments).wait().unwrap();
+    writer.wait_merging_threads().unwrap();
+    let (searcher, _) = open_searcher(&index_dir);
+    assert_eq!(searcher.segment_readers().len(), 1);
+    drop(searcher);
+    assert_eq!(check(&index_dir), nonempty);
+}
