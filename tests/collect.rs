@@ -82,7 +82,9 @@ fn check(index_dir: &Path) -> usize {
         let parsed = query::parse(&text).unwrap();
         let plan = plan::plan(&parsed, &fields).unwrap();
         for (limit, offset) in [(10, 0), (5, 7), (20, 40)] {
-            let fast = collect::top_passages(&searcher, &*plan.query, limit, offset).unwrap();
+            let fast = collect::collect(&searcher, &plan, limit, offset)
+                .unwrap()
+                .top;
             let slow = scored_with_prior(&searcher, &*plan.query, limit, offset);
             let scores =
                 |hits: &[(Score, DocAddress)]| -> Vec<Score> { hits.iter().map(|h| h.0).collect() };

@@ -1,73 +1,213 @@
 //! Collecting a search's answers with as little work as the index allows: the top passages
-//! by BM25 (so tantivy may skip blocks of postings with block-WAND), re-ranked for short
-//! passages afterwards; and the counts per session, read from the term dictionary when a
-//! segment holds a single session (the build writes one segment per session).
+//! by BM25 times the length prior, letting tantivy skip blocks of postings that cannot
+//! reach them (block-WAND, with a threshold carried from segment to segment); and the counts
+//! per session, read from the term dictionary when a segment holds a single session (the
+//! build writes one segment per session).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::atomic::{AtomicU32, Ordering};
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{Query, Weight};
+use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
-use super::plan::{length_prior, SHORT_PASSAGE_WORDS};
+use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 
-/// The `offset..offset + limit` best passages, ranked by BM25 times the length prior.
+/// What a search collects: its page of passages and its counts.
+pub struct Collected {
+    pub top: Vec<(Score, DocAddress)>,
+    pub tally: Tally,
+}
+
+/// The `offset..offset + limit` best passages of `plan`, ranked by BM25 times the length
+/// prior, and the count of all its matches.
 ///
-/// The prior only lowers scores, and only of passages under `SHORT_PASSAGE_WORDS` words.
-/// So once a pool of top passages by BM25 holds `offset + limit` passages of full length,
-/// no passage outside the pool can enter the page: its BM25 score is at most that of each
-/// of them, and its prior at most 1. Until then the pool grows.
-pub fn top_passages(
+/// A single word is ranked and counted apart: the ranking skips postings that cannot reach
+/// the page (block-WAND) and the count is read from the term dictionary. Anything else
+/// visits every match anyway, so ranking and counting share one pass.
+pub fn collect(
     searcher: &Searcher,
-    query: &dyn Query,
+    plan: &Plan,
     limit: usize,
     offset: usize,
-) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    let wanted = offset + limit;
-    let mut pool = wanted.saturating_mul(2).max(wanted + 16);
-    loop {
-        let top = searcher.search(query, &TopDocs::with_limit(pool).order_by_score())?;
-        let exhausted = top.len() < pool;
-        let mut words = WordCounts::default();
-        let mut full_length = 0;
-        let mut rescored = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let n = words.get(searcher, address)?;
-            if n >= SHORT_PASSAGE_WORDS {
-                full_length += 1;
+) -> tantivy::Result<Collected> {
+    let best = TopScores::new(offset + limit);
+    let (top, tally) = if plan.term_union {
+        let top = searcher.search(&*plan.query, &best)?;
+        (top, searcher.search(&*plan.count, &TallyCollector)?)
+    } else {
+        searcher.search(&*plan.query, &(best, TallyCollector))?
+    };
+    let top = top.into_iter().skip(offset).take(limit).collect();
+    Ok(Collected { top, tally })
+}
+
+/// The `limit` best passages by BM25 times the length prior (ties: index order).
+///
+/// The prior only lowers scores, so a passage whose BM25 score does not beat the adjusted
+/// score of the worst passage kept cannot enter: that adjusted score is the threshold
+/// handed to block-WAND. Segments are visited with the threshold the earlier ones reached,
+/// so each later one skips more.
+struct TopScores {
+    limit: usize,
+    /// Bits of the lowest score that can still enter the top (an `f32`).
+    threshold: AtomicU32,
+}
+
+impl TopScores {
+    fn new(limit: usize) -> TopScores {
+        TopScores {
+            limit,
+            threshold: AtomicU32::new(Score::MIN.to_bits()),
+        }
+    }
+
+    fn threshold(&self) -> Score {
+        Score::from_bits(self.threshold.load(Ordering::Relaxed))
+    }
+
+    fn raise_threshold(&self, score: Score) {
+        let mut current = self.threshold.load(Ordering::Relaxed);
+        while Score::from_bits(current) < score {
+            match self.threshold.compare_exchange_weak(
+                current,
+                score.to_bits(),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(now) => current = now,
             }
-            rescored.push((score * length_prior(n), address));
         }
-        if exhausted || full_length >= wanted {
-            // Ties keep index order, as tantivy's own collector does.
-            rescored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            return Ok(rescored.into_iter().skip(offset).take(limit).collect());
-        }
-        pool = pool.saturating_mul(4);
     }
 }
 
-/// The `words` column of each segment, opened once per pool.
-#[derive(Default)]
-struct WordCounts(HashMap<u32, Option<Column<u64>>>);
+impl Collector for TopScores {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentTop;
 
-impl WordCounts {
-    fn get(&mut self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<u64> {
-        let column = match self.0.get(&address.segment_ord) {
-            Some(column) => column,
-            None => {
-                let reader = searcher.segment_reader(address.segment_ord);
-                let column = reader.fast_fields().column_opt::<u64>("words")?;
-                self.0.entry(address.segment_ord).or_insert(column)
+    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
+        Ok(SegmentTop {
+            ord,
+            limit: self.limit,
+            words: reader.fast_fields().column_opt::<u64>("words")?,
+            heap: BinaryHeap::with_capacity(self.limit.min(1 << 16)),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(self.limit);
+        Ok(all)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut top = self.for_segment(ord, reader)?;
+        let start = self.threshold();
+        let alive = reader.alive_bitset();
+        // Called only for BM25 scores above the threshold it returns.
+        weight.for_each_pruning(start, reader, &mut |doc, score| {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                top.collect(doc, score);
             }
-        };
-        Ok(column
+            top.threshold().map_or(start, |t| t.max(start))
+        })?;
+        if let Some(threshold) = top.threshold() {
+            self.raise_threshold(threshold);
+        }
+        Ok(top.harvest())
+    }
+}
+
+pub struct SegmentTop {
+    ord: u32,
+    limit: usize,
+    words: Option<Column<u64>>,
+    /// The worst of the best at the top.
+    heap: BinaryHeap<Ranked>,
+}
+
+impl SegmentTop {
+    /// The score to beat once the heap is full.
+    fn threshold(&self) -> Option<Score> {
+        (self.heap.len() >= self.limit)
+            .then(|| self.heap.peek().map(|worst| worst.score))
+            .flatten()
+    }
+}
+
+impl SegmentCollector for SegmentTop {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let words = self
+            .words
             .as_ref()
-            .and_then(|c| c.first(address.doc_id))
-            .unwrap_or(SHORT_PASSAGE_WORDS))
+            .and_then(|column| column.first(doc))
+            .unwrap_or(SHORT_PASSAGE_WORDS);
+        let ranked = Ranked {
+            score: score * length_prior(words),
+            doc,
+        };
+        if self.heap.len() < self.limit {
+            self.heap.push(ranked);
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            // Docs come in increasing order: an equal score never displaces an earlier doc.
+            if ranked.score > worst.score {
+                *worst = ranked;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let ord = self.ord;
+        self.heap
+            .into_iter()
+            .map(|r| (r.score, DocAddress::new(ord, r.doc)))
+            .collect()
     }
 }
+
+/// A scored doc, ordered worst first: lower score, then later doc.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: Score,
+    doc: DocId,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.doc.cmp(&other.doc))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Ranked {}
 
 /// Every matching passage counted, in all and per session.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -171,7 +311,13 @@ impl SegmentCollector for SegmentTally {
         }
     }
 
-    fn harvest(self) -> Tally {
+    fn harvest(mut self) -> Tally {
+        // Driven doc by doc (in the ranking pass), a one-session segment counts here.
+        if let Sessions::One(Some(session)) = self.sessions {
+            if self.tally.total > 0 {
+                self.tally.by_session.insert(session, self.tally.total);
+            }
+        }
         self.tally
     }
 }

@@ -146,8 +146,8 @@ impl Engine {
         let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
 
         let searcher = self.reader.searcher();
-        let top = collect::top_passages(&searcher, &*plan.query, request.limit, request.offset)?;
-        let tally = searcher.search(&*plan.count, &collect::TallyCollector)?;
+        let collect::Collected { top, tally } =
+            collect::collect(&searcher, &plan, request.limit, request.offset)?;
         let by_article = self.matches_by_article(&searcher, &*plan.count)?;
 
         let snippets = snippet::Snippets::new(&searcher, &*plan.highlight, fields)?;

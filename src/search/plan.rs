@@ -92,12 +92,17 @@ pub struct Plan {
     /// stem's document frequency, read from the term dictionary.
     pub count: Box<dyn Query>,
     pub highlight: Box<dyn Query>,
+    /// `query` is a union of terms: ranking may skip postings (block-WAND) and counting
+    /// `count` is cheap, so they are best run apart.
+    pub term_union: bool,
 }
 
 /// A clause of the query twice: as it ranks, and as it matches.
 struct Both {
     ranked: Box<dyn Query>,
     matched: Box<dyn Query>,
+    /// Both trees are unions of terms (a single word).
+    term_union: bool,
 }
 
 impl Both {
@@ -105,6 +110,7 @@ impl Both {
         Both {
             matched: query.box_clone(),
             ranked: query,
+            term_union: false,
         }
     }
 }
@@ -127,6 +133,7 @@ fn both_boolean(clauses: Vec<(Occur, Both)>) -> Both {
     Both {
         ranked: boolean(ranked),
         matched: boolean(matched),
+        term_union: false,
     }
 }
 
@@ -199,6 +206,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
                 matched: Box::new(BooleanQuery::with_minimum_required_clauses(
                     matched, required,
                 )),
+                term_union: false,
             },
         ));
     }
@@ -226,6 +234,8 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
             clauses.push((Occur::MustNot, Both::same(query.matched)));
         }
     }
+    let term_union = ranked_only.is_empty()
+        && matches!(clauses.as_slice(), [(Occur::Must, only)] if only.term_union);
     let (mut ranked, matched): (Vec<_>, Vec<_>) = clauses
         .into_iter()
         .map(|(occur, both)| ((occur, both.ranked), (occur, both.matched)))
@@ -235,6 +245,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         query: boolean(ranked),
         count: boolean(matched),
         highlight: Box::new(BooleanQuery::new(highlight)),
+        term_union,
     })
 }
 
@@ -319,6 +330,7 @@ fn token_query(token: &AnalyzedToken, fields: &Fields) -> Both {
         } else {
             Box::new(BooleanQuery::new(matched))
         },
+        term_union: true,
     }
 }
 
@@ -365,6 +377,7 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
         .collect();
     let exact = PhraseQuery::new_with_offset_and_slop(exact_terms, slop);
     Both {
+        term_union: false,
         matched: stemmed.box_clone(),
         ranked: Box::new(BooleanQuery::new(vec![
             (Occur::Should, stemmed),
