@@ -95,9 +95,13 @@ fn check(index_dir: &Path) -> usize {
             );
         }
 
-        let tally = searcher
+        // Counted apart (single words) or in the ranking pass (everything else), and the
+        // count query alone: all three agree with counting every match.
+        let tally = collect::collect(&searcher, &plan, 10, 0).unwrap().tally;
+        let alone = searcher
             .search(&*plan.count, &collect::TallyCollector)
             .unwrap();
+        assert_eq!(alone, tally, "{text:?}");
         let mut facets = FacetCollector::for_field("facets");
         facets.add_facet("/session");
         let (count, facet_counts) = searcher.search(&*plan.query, &(Count, facets)).unwrap();
