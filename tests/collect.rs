@@ -143,3 +143,85 @@ fn fast_paths_agree_with_scoring_and_counting_every_match() {
     drop(searcher);
     assert_eq!(check(&index_dir), nonempty);
 }
+
+/// Phrases of common words are searched as pairs: they must find exactly the passages the
+/// positional phrase finds, on stems and on exact forms.
+#[test]
+fn pairs_find_what_positional_phrases_find() {
+    use fahras::analysis::{self, AnalyzedToken};
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{PhraseQuery, Query};
+    use tantivy::Term;
+
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (searcher, fields) = open_searcher(&index_dir);
+
+    // Within passages: a phrase never spans two.
+    let mut passages: Vec<Vec<AnalyzedToken>> = Vec::new();
+    for entry in std::fs::read_dir(seed_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(path).unwrap();
+            for passage in fahras::corpus::split_passages(&text) {
+                passages.push(analysis::analyze(&passage.text));
+            }
+        }
+    }
+    let common = |t: &AnalyzedToken| t.stems.len() == 1 && analysis::is_common(&t.stems[0]);
+    let mut phrases: Vec<&[AnalyzedToken]> = Vec::new();
+    for len in [2, 3] {
+        phrases.extend(
+            passages
+                .iter()
+                .flat_map(|tokens| tokens.windows(len))
+                .filter(|w| w.iter().all(common))
+                .step_by(97)
+                .take(25),
+        );
+    }
+    assert!(
+        phrases.len() >= 40,
+        "the seed corpus has phrases of common words"
+    );
+
+    let docs = |query: &dyn Query| searcher.search(query, &DocSetCollector).unwrap();
+    let positional = |field, words: Vec<&str>| {
+        let terms = words
+            .into_iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect();
+        PhraseQuery::new(terms)
+    };
+    for phrase in phrases {
+        let written: Vec<&str> = phrase.iter().map(|t| t.surface.as_str()).collect();
+        let query = format!("\"{}\"", written.join(" "));
+        let plan = plan::plan(&query::parse(&query).unwrap(), &fields).unwrap();
+        let stems = positional(fields.text, phrase.iter().map(|t| &*t.stems[0]).collect());
+        let expected = docs(&stems);
+        assert!(!expected.is_empty(), "{query} is in the corpus");
+        assert_eq!(docs(&*plan.count), expected, "{query}");
+        assert_eq!(docs(&*plan.query), expected, "{query}");
+
+        let exact = positional(fields.exact, phrase.iter().map(|t| &*t.folded).collect());
+        let (first, second) = (&phrase[0], &phrase[1]);
+        let pair = Term::from_field_text(
+            fields.pairs,
+            &analysis::exact_pair(&first.folded, &second.folded),
+        );
+        let exact_pairs = if phrase.len() == 2 {
+            docs(&tantivy::query::TermQuery::new(
+                pair,
+                tantivy::schema::IndexRecordOption::Basic,
+            ))
+        } else {
+            let third = Term::from_field_text(
+                fields.pairs,
+                &analysis::exact_pair(&second.folded, &phrase[2].folded),
+            );
+            docs(&PhraseQuery::new(vec![pair, third]))
+        };
+        assert_eq!(exact_pairs, docs(&exact), "{query}, exact forms");
+    }
+}

@@ -4,9 +4,12 @@
 //! [`ArabicTokenizer`] cuts the original text into words (keeping byte offsets),
 //! [`FoldFilter`] folds each word to one spelling (hamza, diacritics, tatweel, digits, case),
 //! and [`StemFilter`] replaces it by its light stems. [`FOLD_ANALYZER`] (tokenizer + folding)
-//! feeds the exact-form field, [`STEM_ANALYZER`] (+ stemming) the recall field.
+//! feeds the exact-form field, [`STEM_ANALYZER`] (+ stemming) the recall field, and
+//! [`PAIR_ANALYZER`] (+ [`PairFilter`]) the field of common-word pairs that makes frequent
+//! phrases fast.
 
 mod fold;
+mod pairs;
 mod stem;
 mod tokenizer;
 
@@ -14,6 +17,7 @@ use serde::Serialize;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 pub use fold::{fold, fold_char, FoldFilter};
+pub use pairs::{exact_pair, is_common, stem_pair, PairFilter};
 pub use stem::{stem_candidates, StemFilter};
 pub use tokenizer::{ArabicTokenizer, MAX_TOKEN_BYTES};
 
@@ -22,6 +26,17 @@ pub const FOLD_ANALYZER: &str = "fahras_fold";
 
 /// Tokenizer + folding + light stemming: the analyzer of the recall field.
 pub const STEM_ANALYZER: &str = "fahras_stem";
+
+/// Tokenizer + folding + pairs of common words: the analyzer of the pairs field.
+pub const PAIR_ANALYZER: &str = "fahras_pairs";
+
+/// Tokenizer + folding + pairs of neighbouring common words (see [`PairFilter`]).
+pub fn pair_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(ArabicTokenizer::default())
+        .filter(FoldFilter)
+        .filter(PairFilter)
+        .build()
+}
 
 /// Tokenizer + folding.
 pub fn fold_analyzer() -> TextAnalyzer {
@@ -38,12 +53,13 @@ pub fn stem_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers both analyzers on an index (tokenizers are not stored in a tantivy index: call
+/// Registers the analyzers on an index (tokenizers are not stored in a tantivy index: call
 /// after every `Index::open`/`Index::create`).
 pub fn register(index: &tantivy::Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(FOLD_ANALYZER, fold_analyzer());
     tokenizers.register(STEM_ANALYZER, stem_analyzer());
+    tokenizers.register(PAIR_ANALYZER, pair_analyzer());
 }
 
 /// One word of analyzed text, as `fahras analyze` shows it.

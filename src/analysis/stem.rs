@@ -53,7 +53,7 @@ const MAX_STEMS: usize = 3;
 
 /// The stems of one word, as byte ranges into it: primary first, no duplicates.
 #[derive(Debug)]
-struct Stems {
+pub(crate) struct Stems {
     ranges: [Range<usize>; MAX_STEMS],
     len: usize,
 }
@@ -77,7 +77,7 @@ impl Stems {
         }
     }
 
-    fn as_slice(&self) -> &[Range<usize>] {
+    pub(crate) fn as_slice(&self) -> &[Range<usize>] {
         &self.ranges[..self.len]
     }
 
@@ -187,7 +187,7 @@ fn ends_with(text: &str, suffix: &str) -> bool {
             .all(|(a, b)| a == b)
 }
 
-fn stem_ranges(word: &str) -> Stems {
+pub(crate) fn stem_ranges(word: &str) -> Stems {
     let Some(whole) = Part::arabic_word(word) else {
         return Stems::new(0..word.len());
     };

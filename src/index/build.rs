@@ -279,6 +279,7 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
         fields.passage => passage.ordinal,
         fields.text => passage.text.as_str(),
         fields.exact => passage.text.as_str(),
+        fields.pairs => passage.text.as_str(),
         fields.words => word_count(&passage.text),
     );
     let texts = [

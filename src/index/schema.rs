@@ -5,11 +5,11 @@ use tantivy::schema::{
     STORED, STRING,
 };
 
-use crate::analysis::{FOLD_ANALYZER, STEM_ANALYZER};
+use crate::analysis::{FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +34,9 @@ pub struct Fields {
     pub text: Field,
     /// The same text indexed folded but unstemmed (precision), not stored.
     pub exact: Field,
+    /// Pairs of neighbouring common words, stemmed and exact, not stored: phrases of
+    /// frequent words search these (see `analysis::PairFilter`).
+    pub pairs: Field,
     /// Articles of the Convention the passage cites (`article:16`).
     pub articles: Field,
     /// Resolutions and decisions it cites or adopts, as `11/1` (`decision:11/1`).
@@ -76,6 +79,10 @@ impl Fields {
                 "exact",
                 TextOptions::default().set_indexing_options(analyzed(FOLD_ANALYZER)),
             ),
+            pairs: builder.add_text_field(
+                "pairs",
+                TextOptions::default().set_indexing_options(analyzed(PAIR_ANALYZER)),
+            ),
             articles: builder.add_u64_field("articles", INDEXED | STORED),
             decisions: builder.add_text_field("decisions", STRING | STORED),
             symbols: builder.add_text_field("symbols", STRING | STORED),
@@ -106,6 +113,7 @@ impl Fields {
             paragraph: get("paragraph")?,
             text: get("text")?,
             exact: get("exact")?,
+            pairs: get("pairs")?,
             articles: get("articles")?,
             decisions: get("decisions")?,
             symbols: get("symbols")?,

@@ -340,6 +340,9 @@ fn token_query(token: &AnalyzedToken, fields: &Fields) -> Both {
 /// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`. Exact forms at the same
 /// positions always have those stems too, so the stemmed phrase alone decides the match.
 fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
+    if let Some(pairs) = pair_phrase(tokens, slop, fields) {
+        return pairs;
+    }
     let first = tokens[0].position;
     let stemmed: Box<dyn Query> = if tokens.iter().all(|t| t.stems.len() == 1) {
         let terms = tokens
@@ -387,6 +390,54 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
             ),
         ])),
     }
+}
+
+/// A phrase of common words, searched as its pairs (see `analysis::PairFilter`): the same
+/// passages as the stemmed phrase, found without comparing the positions of frequent words.
+/// Two words are one term, which counts from the term dictionary and ranks with block-WAND.
+/// Only for exact order (no slop) and words with a single stem.
+fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Both> {
+    let common = |t: &AnalyzedToken| t.stems.len() == 1 && analysis::is_common(&t.stems[0]);
+    let neighbours = tokens
+        .windows(2)
+        .all(|w| w[1].position == w[0].position + 1);
+    if slop != 0 || tokens.len() < 2 || !neighbours || !tokens.iter().all(common) {
+        return None;
+    }
+    let first = tokens[0].position;
+    let terms = |pair: fn(&AnalyzedToken, &AnalyzedToken) -> String| -> Vec<(usize, Term)> {
+        tokens
+            .windows(2)
+            .map(|w| {
+                let term = Term::from_field_text(fields.pairs, &pair(&w[0], &w[1]));
+                (w[0].position - first, term)
+            })
+            .collect()
+    };
+    let stems = terms(|a, b| analysis::stem_pair(&a.stems[0], &b.stems[0]));
+    let exact = terms(|a, b| analysis::exact_pair(&a.folded, &b.folded));
+    let query = |mut terms: Vec<(usize, Term)>, record| -> Box<dyn Query> {
+        if terms.len() == 1 {
+            let (_, term) = terms.pop().expect("one pair");
+            Box::new(TermQuery::new(term, record))
+        } else {
+            Box::new(PhraseQuery::new_with_offset(terms))
+        }
+    };
+    Some(Both {
+        term_union: stems.len() == 1,
+        matched: query(stems.clone(), IndexRecordOption::Basic),
+        ranked: Box::new(BooleanQuery::new(vec![
+            (Occur::Should, query(stems, IndexRecordOption::WithFreqs)),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    query(exact, IndexRecordOption::WithFreqs),
+                    EXACT_BOOST,
+                )),
+            ),
+        ])),
+    })
 }
 
 fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
