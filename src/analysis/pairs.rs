@@ -11,6 +11,7 @@
 //! its exact pairs do.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -32,13 +33,28 @@ pub fn is_common(stem: &str) -> bool {
 
 /// The term of two neighbouring stems. A space never occurs inside a token.
 pub fn stem_pair(first: &str, second: &str) -> String {
-    format!("{first} {second}")
+    let mut pair = String::new();
+    write_stem_pair(&mut pair, first, second);
+    pair
 }
 
 /// The term of two neighbouring folded forms; `=` (never inside a token) sets them apart
 /// from stem pairs.
 pub fn exact_pair(first: &str, second: &str) -> String {
-    format!("={first} {second}")
+    let mut pair = String::new();
+    write_exact_pair(&mut pair, first, second);
+    pair
+}
+
+fn write_stem_pair(out: &mut String, first: &str, second: &str) {
+    out.push_str(first);
+    out.push(' ');
+    out.push_str(second);
+}
+
+fn write_exact_pair(out: &mut String, first: &str, second: &str) {
+    out.push('=');
+    write_stem_pair(out, first, second);
 }
 
 /// Token filter turning folded words into the pairs described in the module documentation.
@@ -65,76 +81,101 @@ impl<T: Tokenizer> Tokenizer for PairTokenizer<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         PairTokenStream {
             tail: self.inner.token_stream(text),
-            previous: None,
+            previous: Word::default(),
+            current: Word::default(),
             pairs: Vec::new(),
+            len: 0,
             next: 0,
         }
     }
 }
 
-/// A folded word and its common stems.
+/// A folded word and the ranges of its common stems (none: it pairs with nothing).
+#[derive(Default)]
 struct Word {
     token: Token,
-    common: Vec<String>,
+    common: Vec<Range<usize>>,
 }
 
-/// The token stream of [`PairTokenizer`].
+impl Word {
+    fn read(&mut self, token: &Token) {
+        self.token.text.clear();
+        self.token.text.push_str(&token.text);
+        self.token.offset_from = token.offset_from;
+        self.token.offset_to = token.offset_to;
+        self.token.position = token.position;
+        self.common.clear();
+        let text = &self.token.text;
+        self.common.extend(
+            stem_ranges(text)
+                .as_slice()
+                .iter()
+                .filter(|range| is_common(&text[(*range).clone()]))
+                .cloned(),
+        );
+    }
+
+    fn stem(&self, range: &Range<usize>) -> &str {
+        &self.token.text[range.clone()]
+    }
+}
+
+/// The token stream of [`PairTokenizer`]. Its buffers are reused from word to word, so
+/// that the steady state allocates nothing.
 pub struct PairTokenStream<T> {
     tail: T,
-    /// The word before the tail's current one, if its stems include a common one.
-    previous: Option<Word>,
-    /// The pairs of the previous word and the current one, emitted one by one.
+    previous: Word,
+    current: Word,
+    /// The pairs of the previous word and the current one: `pairs[..len]`, emitted one by one.
     pairs: Vec<Token>,
+    len: usize,
     next: usize,
 }
 
 impl<T: TokenStream> PairTokenStream<T> {
-    /// The tail's current word, if one of its stems is common.
-    fn current_word(&self) -> Option<Word> {
-        let token = self.tail.token();
-        let common: Vec<String> = stem_ranges(&token.text)
-            .as_slice()
-            .iter()
-            .map(|range| &token.text[range.clone()])
-            .filter(|stem| is_common(stem))
-            .map(str::to_owned)
-            .collect();
-        (!common.is_empty()).then(|| Word {
-            token: token.clone(),
-            common,
-        })
+    /// Fills `pairs[..len]` with the pairs of the previous and the current word.
+    fn pair_up(&mut self) {
+        let (first, second) = (&self.previous, &self.current);
+        if first.common.is_empty()
+            || second.common.is_empty()
+            || second.token.position != first.token.position + 1
+        {
+            return;
+        }
+        let (pairs, len) = (&mut self.pairs, &mut self.len);
+        let mut emit = |write: &dyn Fn(&mut String)| {
+            if *len == pairs.len() {
+                pairs.push(Token::default());
+            }
+            let pair = &mut pairs[*len];
+            pair.text.clear();
+            write(&mut pair.text);
+            pair.offset_from = first.token.offset_from;
+            pair.offset_to = second.token.offset_to;
+            pair.position = first.token.position;
+            pair.position_length = 1;
+            *len += 1;
+        };
+        for a in &first.common {
+            for b in &second.common {
+                emit(&|text| write_stem_pair(text, first.stem(a), second.stem(b)));
+            }
+        }
+        emit(&|text| write_exact_pair(text, &first.token.text, &second.token.text));
     }
 }
 
 impl<T: TokenStream> TokenStream for PairTokenStream<T> {
     fn advance(&mut self) -> bool {
         self.next += 1;
-        while self.next >= self.pairs.len() {
-            self.pairs.clear();
-            self.next = 0;
+        while self.next >= self.len {
+            (self.len, self.next) = (0, 0);
             if !self.tail.advance() {
                 return false;
             }
-            let current = self.current_word();
-            if let (Some(first), Some(second)) = (&self.previous, &current) {
-                if second.token.position == first.token.position + 1 {
-                    let pair = |text: String| Token {
-                        text,
-                        offset_from: first.token.offset_from,
-                        offset_to: second.token.offset_to,
-                        position: first.token.position,
-                        position_length: 1,
-                    };
-                    for a in &first.common {
-                        for b in &second.common {
-                            self.pairs.push(pair(stem_pair(a, b)));
-                        }
-                    }
-                    self.pairs
-                        .push(pair(exact_pair(&first.token.text, &second.token.text)));
-                }
-            }
-            self.previous = current;
+            std::mem::swap(&mut self.previous, &mut self.current);
+            self.current.read(self.tail.token());
+            self.pair_up();
         }
         true
     }
