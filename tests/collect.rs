@@ -40,6 +40,8 @@ fn queries() -> Vec<String> {
         queries.push(format!("{a} {b}"));
         queries.push(format!("\"{a} {b}\""));
         queries.push(format!("{a} session:11"));
+        let next = |k: usize| words[(i + k).min(words.len() - 1)];
+        queries.push(format!("{a} {b} {} {}", next(2), next(3)));
     }
     // Frequent words, where the pool and the per-segment counts matter most.
     for word in ["الجريمة", "الدول", "الأطراف", "المؤتمر", "من", "في"]
@@ -224,4 +226,55 @@ fn pairs_find_what_positional_phrases_find() {
         };
         assert_eq!(exact_pairs, docs(&exact), "{query}, exact forms");
     }
+}
+
+/// A bag of three to five words is matched as a union of intersections of all but one
+/// word: the same passages as tantivy's disjunction with a minimum.
+#[test]
+fn bags_of_words_match_as_a_minimum_of_words_would() {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{BooleanQuery, Occur, Query};
+
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (searcher, fields) = open_searcher(&index_dir);
+
+    let mut words: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(seed_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(path).unwrap();
+            // Long words only: no stopword, which a bag would make optional.
+            words.extend(
+                text.split_whitespace()
+                    .filter(|w| w.chars().count() >= 6 && w.chars().all(|c| c >= '\u{621}'))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let docs = |query: &dyn Query| searcher.search(query, &DocSetCollector).unwrap();
+    let mut nonempty = 0;
+    for n in [3, 4, 5] {
+        for start in (0..words.len() - n).step_by(words.len() / 20) {
+            let bag = &words[start..start + n];
+            let plan = plan::plan(&query::parse(&bag.join(" ")).unwrap(), &fields).unwrap();
+            let each = bag
+                .iter()
+                .map(|w| {
+                    let alone = plan::plan(&query::parse(w).unwrap(), &fields).unwrap();
+                    (Occur::Should, alone.count)
+                })
+                .collect();
+            let minimum =
+                BooleanQuery::with_minimum_required_clauses(each, plan::required_words(n));
+            let expected = docs(&minimum);
+            assert_eq!(docs(&*plan.count), expected, "{bag:?}");
+            assert_eq!(docs(&*plan.query), expected, "{bag:?}");
+            if !expected.is_empty() {
+                nonempty += 1;
+            }
+        }
+    }
+    assert!(nonempty >= 20, "most bags match ({nonempty})");
 }

@@ -191,7 +191,10 @@ impl<T: TokenStream> TokenStream for PairTokenStream<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{pair_analyzer, stem_candidates};
+    use proptest::prelude::*;
+
+    use super::super::strategies::arabic_like_text;
+    use super::super::{analyze, pair_analyzer, stem_candidates};
     use super::*;
 
     fn pairs(text: &str) -> Vec<(String, usize)> {
@@ -241,5 +244,30 @@ mod tests {
             );
         }
         assert!(tokens.contains(&(exact_pair("وللدول", "الاطراف"), 0)));
+    }
+
+    proptest! {
+        /// The filter makes exactly the pairs the query side computes from `analyze`.
+        #[test]
+        fn pairs_are_those_of_neighbouring_analyzed_words(text in arabic_like_text()) {
+            let words = analyze(&text);
+            let mut expected = Vec::new();
+            for w in words.windows(2) {
+                let common = |t: &crate::analysis::AnalyzedToken| -> Vec<String> {
+                    t.stems.iter().filter(|s| is_common(s)).cloned().collect()
+                };
+                let (a, b) = (common(&w[0]), common(&w[1]));
+                if a.is_empty() || b.is_empty() {
+                    continue;
+                }
+                for x in &a {
+                    for y in &b {
+                        expected.push((stem_pair(x, y), w[0].position));
+                    }
+                }
+                expected.push((exact_pair(&w[0].folded, &w[1].folded), w[0].position));
+            }
+            prop_assert_eq!(pairs(&text), expected);
+        }
     }
 }

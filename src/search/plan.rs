@@ -192,23 +192,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
     } else if content.len() == 1 {
         clauses.push((Occur::Must, content.pop().expect("one word")));
     } else {
-        let required = required_words(content.len());
-        let (ranked, matched) = content
-            .into_iter()
-            .map(|q| ((Occur::Should, q.ranked), (Occur::Should, q.matched)))
-            .unzip();
-        clauses.push((
-            Occur::Must,
-            Both {
-                ranked: Box::new(BooleanQuery::with_minimum_required_clauses(
-                    ranked, required,
-                )),
-                matched: Box::new(BooleanQuery::with_minimum_required_clauses(
-                    matched, required,
-                )),
-                term_union: false,
-            },
-        ));
+        clauses.push((Occur::Must, most_words(content)));
     }
     // Optional stopwords only change the score: the matching tree leaves them out.
     let mut ranked_only = Vec::new();
@@ -247,6 +231,90 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         highlight: Box::new(BooleanQuery::new(highlight)),
         term_union,
     })
+}
+
+/// The most subsets of words [`most_words`] writes out as intersections.
+const MAX_WORD_SUBSETS: usize = 16;
+
+/// Passages with at least [`required_words`] of `words`, scored by the sum of the words
+/// they contain.
+///
+/// When some words may be missing, tantivy's disjunction with a minimum visits every
+/// passage holding any of the words, frequent ones included. The same passages are the
+/// union of the intersections of each allowed subset of words, and an intersection is led
+/// by its rarest word; so that is how matches are found while there are few subsets, and
+/// the words add their scores as optional clauses beside it.
+fn most_words(words: Vec<Both>) -> Both {
+    let n = words.len();
+    let required = required_words(n);
+    let subsets = subsets(n, required);
+    if required == n || subsets.len() > MAX_WORD_SUBSETS {
+        let (ranked, matched) = words
+            .into_iter()
+            .map(|q| ((Occur::Should, q.ranked), (Occur::Should, q.matched)))
+            .unzip();
+        return Both {
+            ranked: Box::new(BooleanQuery::with_minimum_required_clauses(
+                ranked, required,
+            )),
+            matched: Box::new(BooleanQuery::with_minimum_required_clauses(
+                matched, required,
+            )),
+            term_union: false,
+        };
+    }
+    let intersections = subsets
+        .iter()
+        .map(|subset| {
+            let all = subset
+                .iter()
+                .map(|&i| (Occur::Must, words[i].matched.box_clone()))
+                .collect();
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    let matched: Box<dyn Query> = Box::new(BooleanQuery::new(intersections));
+    let mut ranked: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(ConstScoreQuery::new(matched.box_clone(), 0.0)),
+    )];
+    ranked.extend(words.into_iter().map(|q| (Occur::Should, q.ranked)));
+    Both {
+        ranked: Box::new(BooleanQuery::new(ranked)),
+        matched,
+        term_union: false,
+    }
+}
+
+/// Every subset of `k` of the indices `0..n`, in lexicographic order.
+fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    fn extend(
+        start: usize,
+        n: usize,
+        k: usize,
+        current: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        if current.len() == k {
+            out.push(current.clone());
+            return;
+        }
+        // Stop early once too many subsets exist to be used.
+        for i in start..n {
+            if out.len() > MAX_WORD_SUBSETS {
+                return;
+            }
+            current.push(i);
+            extend(i + 1, n, k, current, out);
+            current.pop();
+        }
+    }
+    let mut out = Vec::new();
+    extend(0, n, k, &mut Vec::new(), &mut out);
+    out
 }
 
 fn is_stopword(clause: &Clause) -> bool {
@@ -496,6 +564,15 @@ mod tests {
         assert!(length_prior(4) < length_prior(6));
         assert_eq!(length_prior(SHORT_PASSAGE_WORDS), 1.0);
         assert_eq!(length_prior(500), 1.0);
+    }
+
+    #[test]
+    fn subsets_of_words_are_all_written_out() {
+        assert_eq!(subsets(3, 2), [vec![0, 1], vec![0, 2], vec![1, 2]]);
+        assert_eq!(subsets(5, 4).len(), 5);
+        assert_eq!(subsets(2, 2), [vec![0, 1]]);
+        // Too many to write out: the count stops just past the limit.
+        assert_eq!(subsets(10, 8).len(), MAX_WORD_SUBSETS + 1);
     }
 
     #[test]
