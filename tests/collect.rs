@@ -79,12 +79,13 @@ fn scored_with_prior(
 
 fn check(index_dir: &Path) -> usize {
     let (searcher, fields) = open_searcher(index_dir);
+    let segments = collect::Segments::new(searcher.clone()).unwrap();
     let mut nonempty = 0;
     for text in queries() {
         let parsed = query::parse(&text).unwrap();
         let plan = plan::plan(&parsed, &fields).unwrap();
         for (limit, offset) in [(10, 0), (5, 7), (20, 40)] {
-            let fast = collect::collect(&searcher, &plan, limit, offset)
+            let fast = collect::collect(&segments, &plan, limit, offset)
                 .unwrap()
                 .top;
             let slow = scored_with_prior(&searcher, &*plan.query, limit, offset);
@@ -99,9 +100,9 @@ fn check(index_dir: &Path) -> usize {
 
         // Counted apart (single words) or in the ranking pass (everything else), and the
         // count query alone: all three agree with counting every match.
-        let tally = collect::collect(&searcher, &plan, 10, 0).unwrap().tally;
+        let tally = collect::collect(&segments, &plan, 10, 0).unwrap().tally;
         let alone = searcher
-            .search(&*plan.count, &collect::TallyCollector)
+            .search(&*plan.count, &collect::TallyCollector::new(&segments))
             .unwrap();
         assert_eq!(alone, tally, "{text:?}");
         let mut facets = FacetCollector::for_field("facets");

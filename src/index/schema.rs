@@ -37,7 +37,7 @@ pub struct Fields {
     /// Pairs of neighbouring common words, stemmed and exact, not stored: phrases of
     /// frequent words search these (see `analysis::PairFilter`).
     pub pairs: Field,
-    /// Articles of the Convention the passage cites (`article:16`).
+    /// Articles of the Convention the passage cites (`article:16`); fast, for counting.
     pub articles: Field,
     /// Resolutions and decisions it cites or adopts, as `11/1` (`decision:11/1`).
     pub decisions: Field,
@@ -83,7 +83,7 @@ impl Fields {
                 "pairs",
                 TextOptions::default().set_indexing_options(analyzed(PAIR_ANALYZER)),
             ),
-            articles: builder.add_u64_field("articles", INDEXED | STORED),
+            articles: builder.add_u64_field("articles", INDEXED | STORED | FAST),
             decisions: builder.add_text_field("decisions", STRING | STORED),
             symbols: builder.add_text_field("symbols", STRING | STORED),
             words: builder.add_u64_field("words", FAST),

@@ -9,10 +9,50 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::Weight;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, Weight};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
+
+/// A searcher, with the columns each of its segments needs for ranking and counting opened
+/// once: opening a column reads its block index, which costs more than the whole search
+/// of a rare word.
+#[derive(Clone)]
+pub struct Segments {
+    pub searcher: Searcher,
+    columns: Vec<SegmentColumns>,
+}
+
+#[derive(Clone)]
+struct SegmentColumns {
+    /// Words per passage, for the length prior.
+    words: Option<Column<u64>>,
+    sessions: Sessions,
+    /// Articles each passage cites.
+    articles: Option<Column<u64>>,
+}
+
+impl Segments {
+    pub fn new(searcher: Searcher) -> tantivy::Result<Segments> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| {
+                Ok(SegmentColumns {
+                    words: reader.fast_fields().column_opt::<u64>("words")?,
+                    sessions: segment_sessions(reader)?,
+                    articles: reader.fast_fields().column_opt::<u64>("articles")?,
+                })
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Segments { searcher, columns })
+    }
+
+    fn columns(&self, ord: u32) -> &SegmentColumns {
+        &self.columns[ord as usize]
+    }
+}
 
 /// What a search collects: its page of passages and its counts.
 pub struct Collected {
@@ -27,17 +67,19 @@ pub struct Collected {
 /// the page (block-WAND) and the count is read from the term dictionary. Anything else
 /// visits every match anyway, so ranking and counting share one pass.
 pub fn collect(
-    searcher: &Searcher,
+    segments: &Segments,
     plan: &Plan,
     limit: usize,
     offset: usize,
 ) -> tantivy::Result<Collected> {
-    let best = TopScores::new(offset + limit);
+    let searcher = &segments.searcher;
+    let best = TopScores::new(offset + limit, segments);
+    let tally = TallyCollector::new(segments);
     let (top, tally) = if plan.term_union {
         let top = searcher.search(&*plan.query, &best)?;
-        (top, searcher.search(&*plan.count, &TallyCollector)?)
+        (top, searcher.search(&*plan.count, &tally)?)
     } else {
-        searcher.search(&*plan.query, &(best, TallyCollector))?
+        searcher.search(&*plan.query, &(best, tally))?
     };
     let top = top.into_iter().skip(offset).take(limit).collect();
     Ok(Collected { top, tally })
@@ -49,16 +91,18 @@ pub fn collect(
 /// score of the worst passage kept cannot enter: that adjusted score is the threshold
 /// handed to block-WAND. Segments are visited with the threshold the earlier ones reached,
 /// so each later one skips more.
-struct TopScores {
+struct TopScores<'a> {
     limit: usize,
+    segments: &'a Segments,
     /// Bits of the lowest score that can still enter the top (an `f32`).
     threshold: AtomicU32,
 }
 
-impl TopScores {
-    fn new(limit: usize) -> TopScores {
+impl<'a> TopScores<'a> {
+    fn new(limit: usize, segments: &'a Segments) -> TopScores<'a> {
         TopScores {
             limit,
+            segments,
             threshold: AtomicU32::new(Score::MIN.to_bits()),
         }
     }
@@ -83,15 +127,15 @@ impl TopScores {
     }
 }
 
-impl Collector for TopScores {
+impl Collector for TopScores<'_> {
     type Fruit = Vec<(Score, DocAddress)>;
     type Child = SegmentTop;
 
-    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
+    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
         Ok(SegmentTop {
             ord,
             limit: self.limit,
-            words: reader.fast_fields().column_opt::<u64>("words")?,
+            words: self.segments.columns(ord).words.clone(),
             heap: BinaryHeap::with_capacity(self.limit.min(1 << 16)),
         })
     }
@@ -209,6 +253,76 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
+/// Matches per article of the Convention they cite. Only citing passages are visited: the
+/// matches are intersected with the term of the `/article` facet, which every citing
+/// passage has.
+pub fn articles(
+    segments: &Segments,
+    matched: &dyn Query,
+    facets: Field,
+) -> tantivy::Result<BTreeMap<u64, u64>> {
+    let citing = TermQuery::new(
+        Term::from_facet(facets, &Facet::from("/article")),
+        IndexRecordOption::Basic,
+    );
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, matched.box_clone()),
+        (Occur::Must, Box::new(citing)),
+    ]);
+    segments
+        .searcher
+        .search(&query, &ArticleCollector { segments })
+}
+
+struct ArticleCollector<'a> {
+    segments: &'a Segments,
+}
+
+impl Collector for ArticleCollector<'_> {
+    type Fruit = BTreeMap<u64, u64>;
+    type Child = SegmentArticles;
+
+    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentArticles> {
+        Ok(SegmentArticles {
+            column: self.segments.columns(ord).articles.clone(),
+            counts: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = BTreeMap::new();
+        for (article, n) in fruits.into_iter().flatten() {
+            *all.entry(article).or_default() += n;
+        }
+        Ok(all)
+    }
+}
+
+struct SegmentArticles {
+    column: Option<Column<u64>>,
+    counts: BTreeMap<u64, u64>,
+}
+
+impl SegmentCollector for SegmentArticles {
+    type Fruit = BTreeMap<u64, u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(column) = &self.column {
+            for article in column.values_for_doc(doc) {
+                *self.counts.entry(article).or_default() += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.counts
+    }
+}
+
 /// Every matching passage counted, in all and per session.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Tally {
@@ -217,9 +331,18 @@ pub struct Tally {
 }
 
 /// Counts matches and their sessions (passages of unknown session count in `total` only).
-pub struct TallyCollector;
+pub struct TallyCollector<'a> {
+    segments: &'a Segments,
+}
+
+impl<'a> TallyCollector<'a> {
+    pub fn new(segments: &'a Segments) -> TallyCollector<'a> {
+        TallyCollector { segments }
+    }
+}
 
 /// What the `session` column says about a whole segment.
+#[derive(Clone)]
 enum Sessions {
     /// Every passage has this session (or none has one): the count is the whole answer.
     One(Option<u64>),
@@ -239,13 +362,13 @@ fn segment_sessions(reader: &SegmentReader) -> tantivy::Result<Sessions> {
     })
 }
 
-impl Collector for TallyCollector {
+impl Collector for TallyCollector<'_> {
     type Fruit = Tally;
     type Child = SegmentTally;
 
-    fn for_segment(&self, _ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
+    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
         Ok(SegmentTally {
-            sessions: segment_sessions(reader)?,
+            sessions: self.segments.columns(ord).sessions.clone(),
             tally: Tally::default(),
         })
     }

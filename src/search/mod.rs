@@ -13,10 +13,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{FacetCollector, FacetCounts};
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
+use tantivy::collector::FacetCounts;
+use tantivy::schema::{Field, Value};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument};
 
 use crate::index::OpenIndex;
 use crate::{Error, Result};
@@ -84,6 +83,9 @@ pub struct Hit {
 pub struct Engine {
     pub(crate) open: OpenIndex,
     reader: IndexReader,
+    /// The reader's segments, with their columns open (the reader is never reloaded: a
+    /// rebuilt index gets a new engine).
+    segments: collect::Segments,
 }
 
 impl Engine {
@@ -100,7 +102,12 @@ impl Engine {
                     open.generation.display()
                 ))
             })?;
-        Ok(Engine { open, reader })
+        let segments = collect::Segments::new(reader.searcher())?;
+        Ok(Engine {
+            open,
+            reader,
+            segments,
+        })
     }
 
     /// The generation directory this engine reads.
@@ -145,15 +152,15 @@ impl Engine {
         let fields = &self.open.fields;
         let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
 
-        let searcher = self.reader.searcher();
+        let searcher = &self.segments.searcher;
         let collect::Collected { top, tally } =
-            collect::collect(&searcher, &plan, request.limit, request.offset)?;
-        let by_article = self.matches_by_article(&searcher, &*plan.count)?;
+            collect::collect(&self.segments, &plan, request.limit, request.offset)?;
+        let by_article = collect::articles(&self.segments, &*plan.count, fields.facets)?;
 
-        let snippets = snippet::Snippets::new(&searcher, &*plan.highlight, fields)?;
+        let snippets = snippet::Snippets::new(searcher, &*plan.highlight, fields)?;
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(&searcher, address, score, &snippets))
+            .map(|(score, address)| self.hit(searcher, address, score, &snippets))
             .collect::<Result<Vec<Hit>>>()?;
 
         Ok(SearchResults {
@@ -168,27 +175,6 @@ impl Engine {
 }
 
 impl Engine {
-    /// Matches per cited article: only passages that cite an article are visited, by
-    /// intersecting the matches with the `/article` facet's own term.
-    fn matches_by_article(
-        &self,
-        searcher: &Searcher,
-        matched: &dyn Query,
-    ) -> Result<BTreeMap<u64, u64>> {
-        let citing = TermQuery::new(
-            Term::from_facet(self.open.fields.facets, &Facet::from("/article")),
-            IndexRecordOption::Basic,
-        );
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, matched.box_clone()),
-            (Occur::Must, Box::new(citing)),
-        ]);
-        let mut facets = FacetCollector::for_field("facets");
-        facets.add_facet("/article");
-        let counts = searcher.search(&query, &facets)?;
-        Ok(numbered_facets(&counts, "/article"))
-    }
-
     /// A stored passage as a hit, with its snippet.
     fn hit(
         &self,
