@@ -170,9 +170,14 @@ pub fn print_article_counts(counts: &[ArticleCount], out: &mut impl Write) -> io
         .iter()
         .flat_map(|c| c.by_session.keys().copied())
         .collect();
+    // Passages of no session get a column of their own when there are any.
+    let sessionless = counts.iter().any(|c| c.without_session > 0);
     write!(out, "article\ttotal")?;
     for session in &sessions {
         write!(out, "\ts{session}")?;
+    }
+    if sessionless {
+        write!(out, "\tno session")?;
     }
     writeln!(out, "\ttitle")?;
     for count in counts {
@@ -183,6 +188,9 @@ pub fn print_article_counts(counts: &[ArticleCount], out: &mut impl Write) -> io
                 "\t{}",
                 count.by_session.get(session).copied().unwrap_or(0)
             )?;
+        }
+        if sessionless {
+            write!(out, "\t{}", count.without_session)?;
         }
         writeln!(out, "\t{} · {}", count.title.english, count.title.arabic)?;
     }

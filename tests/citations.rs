@@ -66,13 +66,24 @@ fn article_reports_group_citing_passages_by_session_newest_first() {
 #[test]
 fn article_counts_cover_every_article_per_session() {
     let ws = workspace();
+    // A document of no session: counted in the total and in a column of its own.
+    ws.write(
+        "e.txt",
+        "ناقش الفريق العامل المادة 16 من الاتفاقية.\n".as_bytes(),
+    );
+    let table = ws.run(&["article"]).stdout;
+    let header = table.lines().next().unwrap();
+    assert!(header.ends_with("\tno session\ttitle"), "{header}");
+    let row = table.lines().find(|l| l.starts_with("16\t")).unwrap();
+    assert!(row.starts_with("16\t4\t1\t2\t1\t"), "{row}");
     let counts = ws.run(&["article", "--json"]).json();
     let counts = counts.as_array().unwrap();
     assert_eq!(counts.len(), 41);
     assert_eq!(counts[15]["article"], 16);
-    assert_eq!(counts[15]["total_passages"], 3);
+    assert_eq!(counts[15]["total_passages"], 4);
     assert_eq!(counts[15]["by_session"]["11"], 2);
     assert_eq!(counts[15]["by_session"]["10"], 1);
+    assert_eq!(counts[15]["without_session"], 1);
     assert_eq!(counts[17]["total_passages"], 1);
     assert_eq!(counts[4]["total_passages"], 0);
 }

@@ -89,13 +89,15 @@ fn check(index_dir: &Path) -> usize {
                 .unwrap()
                 .top;
             let slow = scored_with_prior(&searcher, &*plan.query, limit, offset);
-            let scores =
-                |hits: &[(Score, DocAddress)]| -> Vec<Score> { hits.iter().map(|h| h.0).collect() };
-            assert_eq!(
-                scores(&fast),
-                scores(&slow),
-                "{text:?} page {offset}+{limit}"
-            );
+            // Block-WAND may add a passage's term scores in another order than a plain
+            // union: equal up to rounding.
+            assert_eq!(fast.len(), slow.len(), "{text:?} page {offset}+{limit}");
+            for (f, s) in fast.iter().zip(&slow) {
+                assert!(
+                    (f.0 - s.0).abs() <= 1e-5 * s.0.abs().max(1.0),
+                    "{text:?} page {offset}+{limit}: {fast:?} against {slow:?}"
+                );
+            }
         }
 
         // Counted apart (single words) or in the ranking pass (everything else), and the

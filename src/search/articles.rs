@@ -70,6 +70,8 @@ pub struct ArticleCount {
     pub title: ArticleTitle,
     pub total_passages: u64,
     pub by_session: BTreeMap<u64, u64>,
+    /// Citing passages of documents of no session (working-group reports, say).
+    pub without_session: u64,
 }
 
 impl Engine {
@@ -151,13 +153,18 @@ impl Engine {
         Ok(citations::articles()
             .iter()
             .map(ArticleTitle::from)
-            .map(|title| ArticleCount {
-                total_passages: totals.get(&title.article).copied().unwrap_or(0),
-                by_session: per_session
+            .map(|title| {
+                let total_passages = totals.get(&title.article).copied().unwrap_or(0);
+                let by_session: BTreeMap<u64, u64> = per_session
                     .iter()
                     .filter_map(|(s, counts)| Some((*s, *counts.get(&title.article)?)))
-                    .collect(),
-                title,
+                    .collect();
+                ArticleCount {
+                    without_session: total_passages - by_session.values().sum::<u64>(),
+                    total_passages,
+                    by_session,
+                    title,
+                }
             })
             .collect())
     }

@@ -90,7 +90,9 @@ pub fn collect(
 /// The prior only lowers scores, so a passage whose BM25 score does not beat the adjusted
 /// score of the worst passage kept cannot enter: that adjusted score is the threshold
 /// handed to block-WAND. Segments are visited with the threshold the earlier ones reached,
-/// so each later one skips more.
+/// so each later one skips more. (Searches visit segments in order, as tantivy's default
+/// executor does; with segments in parallel, a tie at the threshold could be broken for a
+/// later segment's passage instead of an earlier one's.)
 struct TopScores<'a> {
     limit: usize,
     segments: &'a Segments,

@@ -242,8 +242,8 @@ const MAX_WORD_SUBSETS: usize = 16;
 /// When some words may be missing, tantivy's disjunction with a minimum visits every
 /// passage holding any of the words, frequent ones included. The same passages are the
 /// union of the intersections of each allowed subset of words, and an intersection is led
-/// by its rarest word; so that is how matches are found while there are few subsets, and
-/// the words add their scores as optional clauses beside it.
+/// by its rarest word; so that is how matches are found while there are few subsets (bags
+/// of three to seven words), and the words add their scores as optional clauses beside it.
 fn most_words(words: Vec<Both>) -> Both {
     let n = words.len();
     let required = required_words(n);
