@@ -281,3 +281,53 @@ fn bags_of_words_match_as_a_minimum_of_words_would() {
     }
     assert!(nonempty >= 20, "most bags match ({nonempty})");
 }
+
+/// A passage no longer than the snippet window gets its snippet from the whole-passage
+/// generator (one analysis of the text instead of two): tantivy's window generator must cut
+/// it into the very same fragment, with the same highlights.
+#[test]
+fn a_short_passage_is_its_own_window() {
+    use tantivy::query::Query;
+    use tantivy::snippet::SnippetGenerator;
+
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (searcher, fields) = open_searcher(&index_dir);
+    let mut compared = 0;
+    for text in queries().iter().step_by(3) {
+        let plan = plan::plan(&query::parse(text).unwrap(), &fields).unwrap();
+        let generator = |chars: usize| {
+            let mut g =
+                SnippetGenerator::create(&searcher, &*plan.highlight as &dyn Query, fields.text)
+                    .unwrap();
+            g.set_max_num_chars(chars);
+            g
+        };
+        let (window, whole) = (
+            generator(fahras::search::snippet::SNIPPET_BYTES),
+            generator(usize::MAX / 2),
+        );
+        let top = searcher
+            .search(&*plan.query, &TopDocs::with_limit(20).order_by_score())
+            .unwrap();
+        for (_, address) in top {
+            let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+            let passage = tantivy::schema::Value::as_str(&doc.get_first(fields.text).unwrap())
+                .unwrap()
+                .to_owned();
+            if passage.len() > fahras::search::snippet::SNIPPET_BYTES {
+                continue;
+            }
+            let (a, b) = (window.snippet(&passage), whole.snippet(&passage));
+            assert_eq!(
+                a.fragment_range(),
+                b.fragment_range(),
+                "{text:?}: {passage}"
+            );
+            assert_eq!(a.highlighted(), b.highlighted(), "{text:?}: {passage}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "short passages compared: {compared}");
+}

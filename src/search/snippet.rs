@@ -12,7 +12,7 @@ use tantivy::{Searcher, TantivyError};
 use crate::index::Fields;
 
 /// Snippet size in bytes (tantivy counts bytes): about 150 Arabic letters.
-const SNIPPET_BYTES: usize = 300;
+pub const SNIPPET_BYTES: usize = 300;
 const ELLIPSIS: &str = "…";
 
 /// The snippet of a passage, with its highlights both in the passage and in the snippet.
@@ -48,8 +48,15 @@ impl Snippets {
     }
 
     pub fn snippet(&self, text: &str) -> Snippet {
-        let passage_highlights = collapse_overlapped_ranges(self.whole.snippet(text).highlighted());
-        let window = self.window.snippet(text);
+        let whole = self.whole.snippet(text);
+        let passage_highlights = collapse_overlapped_ranges(whole.highlighted());
+        // A passage that fits in the window is cut into the same single fragment by both
+        // generators: the second pass (another analysis of the text) is skipped.
+        let window = if text.len() <= SNIPPET_BYTES {
+            whole
+        } else {
+            self.window.snippet(text)
+        };
         let (range, highlights) = if window.is_empty() {
             (leading_window(text), Vec::new())
         } else {
