@@ -22,6 +22,8 @@ use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 pub struct Segments {
     pub searcher: Searcher,
     columns: Vec<SegmentColumns>,
+    /// Whether any passage cites an article: if none does, no search counts articles.
+    citing: bool,
 }
 
 #[derive(Clone)]
@@ -45,8 +47,15 @@ impl Segments {
                     articles: reader.fast_fields().column_opt::<u64>("articles")?,
                 })
             })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(Segments { searcher, columns })
+            .collect::<tantivy::Result<Vec<SegmentColumns>>>()?;
+        let citing = columns
+            .iter()
+            .any(|c| c.articles.as_ref().is_some_and(|a| a.values.num_vals() > 0));
+        Ok(Segments {
+            searcher,
+            columns,
+            citing,
+        })
     }
 
     fn columns(&self, ord: u32) -> &SegmentColumns {
@@ -263,6 +272,9 @@ pub fn articles(
     matched: &dyn Query,
     facets: Field,
 ) -> tantivy::Result<BTreeMap<u64, u64>> {
+    if !segments.citing {
+        return Ok(BTreeMap::new());
+    }
     let citing = TermQuery::new(
         Term::from_facet(facets, &Facet::from("/article")),
         IndexRecordOption::Basic,
