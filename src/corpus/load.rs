@@ -38,7 +38,7 @@ pub struct LoadReport {
 /// in which no file could be read as a document is an error either way, and so is a manifest
 /// entry for a file that does not exist.
 pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
-    let loaded = Listing::new(dir)?.read_all(load_document);
+    let (loaded, _) = Listing::new(dir)?.read_all(load_document);
     let (documents, skipped, bytes) = sort_out(dir, loaded, opts)?;
     Ok(LoadReport {
         documents,
@@ -72,8 +72,7 @@ pub struct CatalogEntry {
 
 /// Reads every file of the corpus once, in parallel, keeping only its description.
 pub fn catalog_corpus(dir: &Path, opts: &LoadOptions) -> Result<Catalog> {
-    let mut corpus = Listing::new(dir)?;
-    let described = corpus.read_all(|file, id, manifest| {
+    let (described, manifest) = Listing::new(dir)?.read_all(|file, id, manifest| {
         let (document, bytes) = load_document(file, id, manifest)?;
         let entry = CatalogEntry {
             id: document.id,
@@ -88,7 +87,7 @@ pub fn catalog_corpus(dir: &Path, opts: &LoadOptions) -> Result<Catalog> {
         entries,
         skipped,
         bytes,
-        manifest: corpus.manifest,
+        manifest,
     })
 }
 
@@ -126,17 +125,20 @@ impl Listing {
         })
     }
 
-    /// `read` applied to every file that has an id, in parallel, in file order.
+    /// `read` applied to every file that has an id, in parallel, in file order; and the
+    /// manifest.
     fn read_all<T: Send>(
-        &mut self,
+        self,
         read: impl Fn(&TextFile, String, &Manifest) -> Result<(T, u64)> + Sync,
-    ) -> Vec<Result<(T, u64)>> {
+    ) -> (Vec<Result<(T, u64)>>, Manifest) {
         let manifest = &self.manifest;
-        self.files
+        let results = self
+            .files
             .par_iter()
-            .zip(std::mem::take(&mut self.ids))
+            .zip(self.ids)
             .map(|(file, id)| read(file, id?, manifest))
-            .collect()
+            .collect();
+        (results, self.manifest)
     }
 }
 
