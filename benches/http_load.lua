@@ -1,17 +1,36 @@
--- wrk script: a fixed, mixed list of searches, sent in turn (see README, "Load").
--- wrk -t2 -c32 -d20s --latency -s benches/http_load.lua http://127.0.0.1:8080
-local queries = {
-  "الجريمة",
-  "تسليم المجرمين",
-  "\"التعاون الدولي\"",
-  "\"المادة 18 من الاتفاقية\"",
-  "الأسلحة النارية session:10",
-  "العداله الجنائيه",
-  "مكتب الأمم المتحدة المعني بالمخدرات والجريمة",
-  "الاتجار -بالأشخاص",
-  "\"تسليم المجرمين\"~2 year:2022",
-  "المساعدة OR التقنية",
+-- wrk script: a fixed list of searches, sent in turn (see README, "Load").
+--   wrk -t2 -c32 -d20s --latency -s benches/http_load.lua http://127.0.0.1:8080
+-- mixes words, phrases, slop, filters, exclusion, OR and spelling variants;
+--   FAHRAS_QUERIES=terms wrk … -s benches/http_load.lua …
+-- sends single words only, common and rarer in turn.
+local lists = {
+  mixed = {
+    "الجريمة",
+    "تسليم المجرمين",
+    "\"التعاون الدولي\"",
+    "\"المادة 18 من الاتفاقية\"",
+    "الأسلحة النارية session:10",
+    "العداله الجنائيه",
+    "مكتب الأمم المتحدة المعني بالمخدرات والجريمة",
+    "الاتجار -بالأشخاص",
+    "\"تسليم المجرمين\"~2 year:2022",
+    "المساعدة OR التقنية",
+  },
+  terms = {
+    "الاتفاقية",
+    "الدول",
+    "المؤتمر",
+    "الجريمة",
+    "التعاون",
+    "الفساد",
+    "المصادرة",
+    "الحاويات",
+    "الشهود",
+    "الإنترنت",
+  },
 }
+local queries = lists[os.getenv("FAHRAS_QUERIES") or "mixed"]
+  or error("FAHRAS_QUERIES must be mixed or terms")
 
 local function encode(text)
   return (text:gsub("[^%w%-_%.~]", function(c)

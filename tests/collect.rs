@@ -5,7 +5,7 @@
 //! looked up).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fahras::index::{self, BuildOptions};
 use fahras::search::{collect, plan, query};
@@ -16,16 +16,30 @@ fn seed_corpus() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
 }
 
-/// Queries made from the seed corpus's own words, rare to frequent: single words, bags of
-/// two, phrases of neighbours, with and without a session filter.
-fn queries() -> Vec<String> {
-    let mut text = String::new();
+/// The texts of the seed corpus's files.
+fn seed_texts() -> Vec<String> {
+    let mut texts = Vec::new();
     for entry in std::fs::read_dir(seed_corpus()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "txt") {
-            text.push_str(&std::fs::read_to_string(path).unwrap());
+            texts.push(std::fs::read_to_string(path).unwrap());
         }
     }
+    texts
+}
+
+/// The seed corpus indexed in a temporary folder, removed when the guard is dropped.
+fn seed_index() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    (dir, index_dir)
+}
+
+/// Queries made from the seed corpus's own words, rare to frequent: single words, bags of
+/// two, phrases of neighbours, with and without a session filter.
+fn queries() -> Vec<String> {
+    let text = seed_texts().join("\n");
     let words: Vec<&str> = text
         .split_whitespace()
         .filter(|w| {
@@ -125,9 +139,7 @@ fn check(index_dir: &Path) -> usize {
 
 #[test]
 fn fast_paths_agree_with_scoring_and_counting_every_match() {
-    let dir = tempfile::tempdir().unwrap();
-    let index_dir = dir.path().join("index");
-    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (_dir, index_dir) = seed_index();
     let (searcher, _) = open_searcher(&index_dir);
     assert!(
         searcher.segment_readers().len() >= 4,
@@ -158,22 +170,15 @@ fn pairs_find_what_positional_phrases_find() {
     use tantivy::query::{PhraseQuery, Query};
     use tantivy::Term;
 
-    let dir = tempfile::tempdir().unwrap();
-    let index_dir = dir.path().join("index");
-    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (_dir, index_dir) = seed_index();
     let (searcher, fields) = open_searcher(&index_dir);
 
     // Within passages: a phrase never spans two.
-    let mut passages: Vec<Vec<AnalyzedToken>> = Vec::new();
-    for entry in std::fs::read_dir(seed_corpus()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "txt") {
-            let text = std::fs::read_to_string(path).unwrap();
-            for passage in fahras::corpus::split_passages(&text) {
-                passages.push(analysis::analyze(&passage.text));
-            }
-        }
-    }
+    let passages: Vec<Vec<AnalyzedToken>> = seed_texts()
+        .iter()
+        .flat_map(|text| fahras::corpus::split_passages(text))
+        .map(|passage| analysis::analyze(&passage.text))
+        .collect();
     let common = |t: &AnalyzedToken| t.stems.len() == 1 && analysis::is_common(&t.stems[0]);
     let mut phrases: Vec<&[AnalyzedToken]> = Vec::new();
     for len in [2, 3] {
@@ -238,24 +243,16 @@ fn bags_of_words_match_as_a_minimum_of_words_would() {
     use tantivy::collector::DocSetCollector;
     use tantivy::query::{BooleanQuery, Occur, Query};
 
-    let dir = tempfile::tempdir().unwrap();
-    let index_dir = dir.path().join("index");
-    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (_dir, index_dir) = seed_index();
     let (searcher, fields) = open_searcher(&index_dir);
 
-    let mut words: Vec<String> = Vec::new();
-    for entry in std::fs::read_dir(seed_corpus()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "txt") {
-            let text = std::fs::read_to_string(path).unwrap();
-            // Long words only: no stopword, which a bag would make optional.
-            words.extend(
-                text.split_whitespace()
-                    .filter(|w| w.chars().count() >= 6 && w.chars().all(|c| c >= '\u{621}'))
-                    .map(str::to_owned),
-            );
-        }
-    }
+    // Long words only: no stopword, which a bag would make optional.
+    let texts = seed_texts();
+    let words: Vec<&str> = texts
+        .iter()
+        .flat_map(|text| text.split_whitespace())
+        .filter(|w| w.chars().count() >= 6 && w.chars().all(|c| c >= '\u{621}'))
+        .collect();
     let docs = |query: &dyn Query| searcher.search(query, &DocSetCollector).unwrap();
     let mut nonempty = 0;
     for n in [3, 4, 5] {
@@ -290,9 +287,7 @@ fn a_short_passage_is_its_own_window() {
     use tantivy::query::Query;
     use tantivy::snippet::SnippetGenerator;
 
-    let dir = tempfile::tempdir().unwrap();
-    let index_dir = dir.path().join("index");
-    index::build(seed_corpus(), &index_dir, &BuildOptions::default()).unwrap();
+    let (_dir, index_dir) = seed_index();
     let (searcher, fields) = open_searcher(&index_dir);
     let mut compared = 0;
     for text in queries().iter().step_by(3) {
