@@ -1,7 +1,8 @@
 //! fahras — full-text search over the Arabic documents of the Conference of the Parties to
 //! the UN Convention against Transnational Organized Crime.
 //!
-//! The flow of data, one module per stage: [`corpus`] loads documents and splits them into
+//! The flow of data, one module per stage: [`read`] turns a file (text, PDF, Word) into
+//! text, [`repair`] undoes extraction damage, [`corpus`] makes documents and splits them into
 //! passages, [`analysis`] is the Arabic analyzer, [`index`] builds and opens the tantivy
 //! index, [`search`] parses queries and runs them, and [`output`] prints results.
 
@@ -11,6 +12,8 @@ pub mod corpus;
 pub mod error;
 pub mod index;
 pub mod output;
+pub mod read;
+pub mod repair;
 pub mod search;
 pub mod serve;
 

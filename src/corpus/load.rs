@@ -1,4 +1,4 @@
-//! Reading the corpus directory: every `*.txt` file under it becomes a [`Document`], described
+//! Reading the corpus directory: every `*.txt`, `*.pdf` and `*.docx` file under it becomes a [`Document`], described
 //! by `manifest.toml` where it has an entry and by its own text otherwise.
 
 use std::collections::{HashMap, HashSet};
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::manifest::{load_manifest, Manifest};
 use super::metadata::{extract, infer_year};
 use super::{Document, Metadata};
+use crate::read::{read_text, Format};
 use crate::{Error, Result};
 
 const MANIFEST: &str = "manifest.toml";
@@ -67,7 +68,7 @@ pub struct CatalogEntry {
     pub metadata: Metadata,
     /// Size of the file.
     pub bytes: u64,
-    file: TextFile,
+    file: CorpusFile,
 }
 
 /// Reads every file of the corpus once, in parallel, keeping only its description.
@@ -101,14 +102,14 @@ impl Catalog {
 
 /// The corpus files with their ids, and the manifest that describes them.
 struct Listing {
-    files: Vec<TextFile>,
+    files: Vec<CorpusFile>,
     ids: Vec<Result<String>>,
     manifest: Manifest,
 }
 
 impl Listing {
     fn new(dir: &Path) -> Result<Listing> {
-        let files = text_files(dir)?;
+        let files = corpus_file_list(dir)?;
         let manifest_path = dir.join(MANIFEST);
         let manifest = if manifest_path.is_file() {
             let manifest = load_manifest(&manifest_path)?;
@@ -129,7 +130,7 @@ impl Listing {
     /// manifest.
     fn read_all<T: Send>(
         self,
-        read: impl Fn(&TextFile, String, &Manifest) -> Result<(T, u64)> + Sync,
+        read: impl Fn(&CorpusFile, String, &Manifest) -> Result<(T, u64)> + Sync,
     ) -> (Vec<Result<(T, u64)>>, Manifest) {
         let manifest = &self.manifest;
         let results = self
@@ -174,14 +175,15 @@ fn sort_out<T>(
     Ok((good, skipped, bytes))
 }
 
-/// A `*.txt` file under the corpus directory.
+/// A `*.txt`, `*.pdf` or `*.docx` file under the corpus directory.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct TextFile {
+struct CorpusFile {
     /// The path relative to the corpus directory, `/`-separated; lossy if not `utf8`.
     rel: String,
     path: PathBuf,
     /// Whether the relative path is valid UTF-8, so that `rel` really names the file.
     utf8: bool,
+    format: Format,
 }
 
 /// The files that make up the corpus, as (path relative to `dir` with `/` separators, path),
@@ -190,7 +192,7 @@ struct TextFile {
 pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     // A file whose name is not UTF-8 is listed under its lossy name: the loader reports it
     // (or skips it when asked), and renaming it must still change the corpus.
-    let mut files: Vec<(String, PathBuf)> = text_files(dir)?
+    let mut files: Vec<(String, PathBuf)> = corpus_file_list(dir)?
         .into_iter()
         .map(|file| (file.rel, file.path))
         .collect();
@@ -205,7 +207,7 @@ pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// The `*.txt` files under `dir`, sorted by relative path. Hidden files and directories
 /// (`.git`, editor backups) are not corpus; symlinks are followed, except into a directory
 /// the walk is already inside.
-fn text_files(dir: &Path) -> Result<Vec<TextFile>> {
+fn corpus_file_list(dir: &Path) -> Result<Vec<CorpusFile>> {
     let unusable = |reason: &str| Error::CorpusDir {
         path: dir.to_owned(),
         reason: reason.to_owned(),
@@ -219,7 +221,7 @@ fn text_files(dir: &Path) -> Result<Vec<TextFile>> {
     let mut files = Vec::new();
     walk(dir, "", true, &mut Vec::new(), &mut files)?;
     if files.is_empty() {
-        return Err(unusable("it contains no .txt files"));
+        return Err(unusable("it contains no .txt, .pdf or .docx files"));
     }
     files.sort();
     Ok(files)
@@ -232,7 +234,7 @@ fn walk(
     prefix: &str,
     prefix_utf8: bool,
     ancestors: &mut Vec<PathBuf>,
-    files: &mut Vec<TextFile>,
+    files: &mut Vec<CorpusFile>,
 ) -> Result<()> {
     let canonical = fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
     if ancestors.contains(&canonical) {
@@ -251,31 +253,30 @@ fn walk(
         // Follows symlinks. A broken one named *.txt is still listed, so that reading it fails
         // with an error naming it rather than it vanishing from the corpus.
         let is_dir = fs::metadata(&path).is_ok_and(|m| m.is_dir());
-        if !is_dir && !is_text_file(&name) {
+        let format = Format::of(&name);
+        if !is_dir && format.is_none() {
             continue;
         }
         let utf8 = prefix_utf8 && os_name.to_str().is_some();
         let rel = format!("{prefix}{name}");
-        if is_dir {
-            walk(&path, &format!("{rel}/"), utf8, ancestors, files)?;
-        } else {
-            files.push(TextFile { rel, path, utf8 });
+        match format {
+            Some(format) if !is_dir => files.push(CorpusFile {
+                rel,
+                path,
+                utf8,
+                format,
+            }),
+            _ => walk(&path, &format!("{rel}/"), utf8, ancestors, files)?,
         }
     }
     ancestors.pop();
     Ok(())
 }
 
-fn is_text_file(name: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
-}
-
 fn check_manifest_files(
     manifest_path: &Path,
     manifest: &Manifest,
-    files: &[TextFile],
+    files: &[CorpusFile],
 ) -> Result<()> {
     let known: HashSet<&str> = files
         .iter()
@@ -302,7 +303,7 @@ fn check_manifest_files(
 /// The id of each file (its relative path without the extension), in the order of `files`, or
 /// why it cannot have one: its name is not UTF-8, or an earlier file already has that id
 /// (`b.TXT` and `b.txt`).
-fn document_ids(files: &[TextFile]) -> Vec<Result<String>> {
+fn document_ids(files: &[CorpusFile]) -> Vec<Result<String>> {
     let mut taken: HashMap<&str, &Path> = HashMap::new();
     files
         .iter()
@@ -334,11 +335,11 @@ fn document_ids(files: &[TextFile]) -> Vec<Result<String>> {
         .collect()
 }
 
-fn load_document(file: &TextFile, id: String, manifest: &Manifest) -> Result<(Document, u64)> {
+fn load_document(file: &CorpusFile, id: String, manifest: &Manifest) -> Result<(Document, u64)> {
     let path = &file.path;
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let size = bytes.len() as u64;
-    let text = corpus_text(bytes).map_err(|reason| Error::BadCorpusFile {
+    let text = read_text(file.format, bytes).map_err(|reason| Error::BadCorpusFile {
         path: path.to_owned(),
         reason,
     })?;
@@ -350,47 +351,6 @@ fn load_document(file: &TextFile, id: String, manifest: &Manifest) -> Result<(Do
         text,
     };
     Ok((document, size))
-}
-
-/// The text of a corpus file, or why it is not usable text.
-fn corpus_text(bytes: Vec<u8>) -> Result<String, String> {
-    if bytes.is_empty() {
-        return Err("the file is empty".to_owned());
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("it is UTF-16 text; save it as UTF-8".to_owned());
-    }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(format!(
-            "NUL byte at byte offset {offset}: this is a binary file, not text"
-        ));
-    }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        format!("invalid UTF-8 at byte offset {offset} (line {line}); save the file as UTF-8")
-    })?;
-    if text.starts_with('\u{FEFF}') {
-        text.drain(..'\u{FEFF}'.len_utf8());
-    }
-    if text.trim().is_empty() {
-        return Err("the file contains no text".to_owned());
-    }
-    let chars = text.chars().count();
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !c.is_whitespace())
-        .count();
-    // Extracted text has almost none; a tenth is far beyond any text and typical of binary data.
-    if controls * 10 > chars {
-        return Err(format!(
-            "{controls} of its {chars} characters are control characters: this is binary data, not text"
-        ));
-    }
-    Ok(text)
 }
 
 /// The manifest's fields over the extracted ones. The year is worked out again from the date
@@ -617,7 +577,11 @@ mod tests {
     fn missing_or_empty_corpus_directories_are_errors() {
         let dir = corpus(&[("notes.md", b"no text files")]);
         let err = load(dir.path()).unwrap_err();
-        assert!(err.to_string().contains("contains no .txt files"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("contains no .txt, .pdf or .docx files"),
+            "{err}"
+        );
         let err = load(&dir.path().join("nowhere")).unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
         let err = load(&dir.path().join("notes.md")).unwrap_err();
