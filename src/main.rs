@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use fahras::index::{self, BuildOptions};
 use fahras::search::{Engine, SearchRequest, MAX_LIMIT};
-use fahras::{analysis, bench, output};
+use fahras::{analysis, bench, corpus, output};
 
 /// Full-text search over the Arabic documents of the Conference of the Parties to the UN
 /// Convention against Transnational Organized Crime.
@@ -83,6 +83,20 @@ enum Command {
     Show {
         /// A document id (file name without .txt) or the document's own symbol.
         document: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every line the repair stage changes in a document of the corpus: its line number in
+    /// the file as extracted, the passes that changed it, the line before and after.
+    ///
+    /// Reads only that document from the corpus folder (no index needed). Exits 0 when repair
+    /// changed lines, 1 when it changed none or is switched off for the document
+    /// (`repair = false` in manifest.toml).
+    Repair {
+        /// A document id (file name without its extension, e.g. 003_2a7d7debe43666ee) or its
+        /// file name relative to the corpus folder (e.g. 003_2a7d7debe43666ee.txt).
+        document: String,
+        /// Print the changed lines as one JSON array of {line, before, after, passes}.
         #[arg(long)]
         json: bool,
     },
@@ -237,6 +251,28 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             }
             stdout.flush()?;
             Ok(true)
+        }
+        Command::Repair { document, json } => {
+            let found = corpus::find_document(&cli.corpus, &document)?.with_context(|| {
+                format!(
+                    "no document in {} has the id or file name `{document}`",
+                    cli.corpus.display()
+                )
+            })?;
+            let changes = found
+                .extracted
+                .as_ref()
+                .map_or(&[][..], |extracted| &extracted.changes[..]);
+            if json {
+                if !found.repair {
+                    eprintln!("fahras: {}", output::repair_off(&found.file));
+                }
+                output::print_json(&changes, &mut stdout)?;
+            } else {
+                output::print_repair(&found.file, found.repair, changes, &mut stdout)?;
+            }
+            stdout.flush()?;
+            Ok(!changes.is_empty())
         }
         Command::Serve { addr } => {
             prepare_index(&cli.corpus, &cli.index, false)?;

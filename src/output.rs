@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::analysis::AnalyzedToken;
+use crate::repair::LineChange;
 use crate::search::articles::{ArticleCount, ArticleReport};
 use crate::search::browse::{DocumentOutline, OutlineEntry};
 use crate::search::{Hit, SearchResults};
@@ -267,6 +268,38 @@ pub fn print_outline(outline: &DocumentOutline, out: &mut impl Write) -> io::Res
     Ok(())
 }
 
+/// The sentence that says the manifest switched repair off for `file`.
+pub fn repair_off(file: &str) -> String {
+    format!(
+        "repair is off for {file} (`repair = false` in manifest.toml): it is indexed as extracted"
+    )
+}
+
+/// The lines repair changed in `file`: `line N (passes)`, then `- before` and `+ after`.
+pub fn print_repair(
+    file: &str,
+    repair: bool,
+    changes: &[LineChange],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    if !repair {
+        return writeln!(out, "{}", repair_off(file));
+    }
+    match changes.len() {
+        0 => return writeln!(out, "{file}: repair changed no line"),
+        1 => writeln!(out, "{file}: repair changed 1 line")?,
+        n => writeln!(out, "{file}: repair changed {n} lines")?,
+    }
+    for change in changes {
+        let passes: Vec<&str> = change.passes.iter().map(|pass| pass.name()).collect();
+        writeln!(out)?;
+        writeln!(out, "line {} ({})", change.line, passes.join(", "))?;
+        writeln!(out, "- {}", change.before)?;
+        writeln!(out, "+ {}", change.after)?;
+    }
+    Ok(())
+}
+
 /// One row per token: what the analyzer made of the text, and why something matches.
 pub fn print_tokens(tokens: &[AnalyzedToken], out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "pos\tbytes\tsurface\tfolded\tstems")?;
@@ -309,6 +342,7 @@ mod tests {
                 passage: 3,
                 score: 2.0,
                 text: String::new(),
+                extracted: None,
                 snippet: snippet.into(),
                 highlights: Vec::new(),
                 paragraph: Some(12),

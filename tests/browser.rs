@@ -333,3 +333,228 @@ fn a_bad_query_is_explained_on_the_page() {
         shown(&dom)
     );
 }
+
+/// The document the "as extracted" tests open: a short one of the bundled corpus.
+const DOC: &str = "004_b8696f3eab3e24f5";
+
+/// The HTML inside `<section … id="p{n}">` … `</section>` of a document page.
+fn passage_html(dom: &str, passage: u64) -> String {
+    let pattern = format!(r#"(?s)<section\b[^>]*\bid="p{passage}"[^>]*>(.*?)</section>"#);
+    Regex::new(&pattern)
+        .unwrap()
+        .captures(dom)
+        .unwrap_or_else(|| panic!("no passage {passage}:\n{}", shown(dom)))[1]
+        .to_owned()
+}
+
+/// The text of the passage's `<p class="passage-text…">`, still escaped as HTML.
+fn passage_text(html: &str) -> String {
+    Regex::new(r#"(?s)<p\b[^>]*class="passage-text[^"]*"[^>]*>(.*?)</p>"#)
+        .unwrap()
+        .captures(html)
+        .unwrap_or_else(|| panic!("no passage text in {html}"))[1]
+        .to_owned()
+}
+
+#[test]
+fn each_repaired_passage_of_a_document_offers_its_text_as_extracted() {
+    let site = Site::start();
+    let document = site.api(&format!("/api/doc/{DOC}"));
+    let passages = document["passages"].as_array().unwrap();
+    let dom = site.dom(&format!("/doc/{DOC}"));
+    assert_eq!(
+        tags_of_class(&dom, "section", "passage").len(),
+        passages.len()
+    );
+    let repaired: Vec<u64> = passages
+        .iter()
+        .filter(|p| !p["extracted"].is_null())
+        .map(|p| p["passage"].as_u64().unwrap())
+        .collect();
+    let marked: Vec<String> = tags(&dom, "section")
+        .into_iter()
+        .filter(|tag| attr(tag, "data-repaired").is_some())
+        .filter_map(|tag| attr(tag, "id"))
+        .collect();
+    let expected: Vec<String> = repaired.iter().map(|n| format!("p{n}")).collect();
+    assert_eq!(marked, expected);
+    assert_eq!(
+        tags_of_class(&dom, "button", "as-extracted").len(),
+        repaired.len()
+    );
+    for passage in passages {
+        let n = passage["passage"].as_u64().unwrap();
+        let text = passage_text(&passage_html(&dom, n));
+        assert_eq!(
+            text,
+            escaped(passage["text"].as_str().unwrap()),
+            "passage {n}"
+        );
+    }
+}
+
+/// The real server behind a proxy that gives two passages of [`DOC`] a text as extracted
+/// (their words in reverse order, as a line extracted in visual order reads), and a page
+/// script that presses the first "as extracted" button `?press=N` times once it is drawn:
+/// the toggle tried whatever the repair stage makes of the bundled corpus.
+struct Proxy {
+    base: String,
+    /// The passages given a text as extracted, and that text.
+    extracted: Vec<(u64, String)>,
+}
+
+const PRESS_SCRIPT: &str = r#""use strict";
+(function press() {
+  const button = document.querySelector("button.as-extracted");
+  if (!button) {
+    setTimeout(press, 20);
+    return;
+  }
+  const times = Number(new URLSearchParams(location.search).get("press") || "0");
+  for (let i = 0; i < times; i++) button.click();
+  document.documentElement.setAttribute("data-pressed", String(times));
+})();
+"#;
+
+impl Proxy {
+    fn start(site: &Site) -> Proxy {
+        let document = site.api(&format!("/api/doc/{DOC}"));
+        let extracted: Vec<(u64, String)> = document["passages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| {
+                let text = p["text"].as_str().unwrap();
+                let reversed: Vec<&str> = text.split_whitespace().rev().collect();
+                let reversed = reversed.join(" ");
+                (reversed != text).then(|| (p["passage"].as_u64().unwrap(), reversed))
+            })
+            .skip(1)
+            .take(2)
+            .collect();
+        assert_eq!(extracted.len(), 2);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = site.server.base.clone();
+        let given = extracted.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (upstream, given) = (upstream.clone(), given.clone());
+                std::thread::spawn(move || proxy_one(stream, &upstream, &given));
+            }
+        });
+        Proxy { base, extracted }
+    }
+
+    fn dom(&self, path: &str) -> String {
+        rendered_dom(&format!("{}{path}", self.base))
+    }
+}
+
+/// Answers one request on `stream` from `upstream`, changed as [`Proxy`] says.
+fn proxy_one(mut stream: std::net::TcpStream, upstream: &str, given: &[(u64, String)]) {
+    use std::io::{BufRead, BufReader, Write};
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        match reader.read_line(&mut header) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if header == "\r\n" || header == "\n" => break,
+            Ok(_) => {}
+        }
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let (status, content_type, body) = if path.starts_with("/test/press.js") {
+        (200, "text/javascript".to_owned(), PRESS_SCRIPT.to_owned())
+    } else {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut response = agent.get(format!("{upstream}{path}")).call().unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let mut body = response.body_mut().read_to_string().unwrap();
+        if path.starts_with(&format!("/api/doc/{DOC}")) {
+            let mut document: Value = serde_json::from_str(&body).unwrap();
+            for passage in document["passages"].as_array_mut().unwrap() {
+                let n = passage["passage"].as_u64().unwrap();
+                if let Some((_, text)) = given.iter().find(|(m, _)| *m == n) {
+                    passage["extracted"] = Value::from(text.as_str());
+                }
+            }
+            body = document.to_string();
+        } else if content_type.starts_with("text/html") {
+            body = body.replace(
+                "</head>",
+                "<script src=\"/test/press.js\" defer></script>\n</head>",
+            );
+        }
+        (status, content_type, body)
+    };
+    let head = format!(
+        "HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
+#[test]
+fn the_as_extracted_toggle_shows_a_passage_as_extracted_and_back() {
+    let site = Site::start();
+    let proxy = Proxy::start(&site);
+    let document = site.api(&format!("/api/doc/{DOC}"));
+    let passages = document["passages"].as_array().unwrap();
+    let text_of = |n: u64| {
+        let passage = passages.iter().find(|p| p["passage"] == n).unwrap();
+        escaped(passage["text"].as_str().unwrap())
+    };
+    let [(first, first_extracted), (second, _)] = &proxy.extracted[..] else {
+        unreachable!("two passages are given a text as extracted");
+    };
+
+    for press in [0, 1, 2] {
+        let dom = proxy.dom(&format!("/doc/{DOC}?press={press}"));
+        assert_eq!(
+            attr(tags(&dom, "html")[0], "data-pressed"),
+            Some(press.to_string()),
+            "the page script ran"
+        );
+        let buttons = tags_of_class(&dom, "button", "as-extracted");
+        assert_eq!(buttons.len(), 2, "{}", shown(&dom));
+        for passage in passages {
+            let n = passage["passage"].as_u64().unwrap();
+            let html = passage_html(&dom, n);
+            let given = n == *first || n == *second;
+            assert_eq!(html.contains("as-extracted"), given, "passage {n}: {html}");
+        }
+        // The first repaired passage: as extracted after one press, repaired after two.
+        let html = passage_html(&dom, *first);
+        let button = tags_of_class(&html, "button", "as-extracted")[0];
+        assert!(html.contains(">كما استُخرج</button>"), "{html}");
+        let pressed = press == 1;
+        assert_eq!(attr(button, "aria-pressed"), Some(pressed.to_string()));
+        let text = passage_text(&html);
+        if pressed {
+            assert_eq!(text, escaped(first_extracted));
+            assert!(html.contains("is-extracted"), "{html}");
+        } else {
+            assert_eq!(text, text_of(*first));
+            assert!(!html.contains("is-extracted"), "{html}");
+        }
+        // The other is untouched.
+        let html = passage_html(&dom, *second);
+        assert_eq!(passage_text(&html), text_of(*second));
+        let button = tags_of_class(&html, "button", "as-extracted")[0];
+        assert_eq!(attr(button, "aria-pressed").as_deref(), Some("false"));
+    }
+}

@@ -193,6 +193,9 @@ fn a_document_reads_in_order_and_stats_count_the_corpus() {
     for (i, passage) in passages.iter().enumerate() {
         assert_eq!(passage["passage"], i as u64);
         assert!(A.contains(passage["text"].as_str().unwrap()));
+        // Clean text needs no repair: no passage has a text as extracted beside its own.
+        assert!(passage.as_object().unwrap().contains_key("extracted"));
+        assert!(passage["extracted"].is_null(), "{passage}");
     }
     assert_eq!(passages[2]["paragraph"], 3);
 

@@ -559,17 +559,20 @@
   function documentView(doc) {
     const field = (label, value) =>
       value == null ? null : [h("dt", null, label), h("dd", null, value)];
-    const passage = (p) =>
-      h(
+    const passage = (p) => {
+      const text = h("p", { class: "passage-text", dir: "auto" }, p.text);
+      const repaired = p.extracted != null;
+      return h(
         "section",
-        { class: "passage", id: "p" + p.passage },
+        { class: "passage", id: "p" + p.passage, "data-repaired": repaired },
         h(
           "a",
           { class: "passage-number", href: "#p" + p.passage, title: "رابط هذا المقطع" },
           ltr(p.passage),
         ),
-        h("p", { class: "passage-text", dir: "auto" }, p.text),
+        repaired ? h("div", { class: "passage-body" }, text, extractedToggle(p, text)) : text,
       );
+    };
     return h(
       "article",
       { class: "document" },
@@ -588,6 +591,30 @@
       ),
       h("div", { class: "passages" }, doc.passages.map(passage)),
     );
+  }
+
+  /**
+   * A passage that repair changed reads as repaired; this button shows it as extracted from
+   * its file (line breaks kept), and back.
+   */
+  function extractedToggle(p, text) {
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "as-extracted",
+        "aria-pressed": "false",
+        title: "عرض هذا المقطع كما استُخرج من الملف، قبل إصلاح النص",
+      },
+      "كما استُخرج",
+    );
+    button.addEventListener("click", () => {
+      const extracted = button.getAttribute("aria-pressed") !== "true";
+      button.setAttribute("aria-pressed", String(extracted));
+      text.textContent = extracted ? p.extracted : p.text;
+      text.classList.toggle("is-extracted", extracted);
+    });
+    return button;
   }
 
   /** Highlights the passage the URL names (#p{n}) and scrolls it into view. */

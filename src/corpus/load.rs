@@ -11,6 +11,7 @@ use super::manifest::{load_manifest, Manifest};
 use super::metadata::{extract, infer_year};
 use super::{Document, Metadata};
 use crate::read::{read_text, Format};
+use crate::repair::repair;
 use crate::{Error, Result};
 
 const MANIFEST: &str = "manifest.toml";
@@ -98,6 +99,26 @@ impl Catalog {
     pub fn load(&self, entry: &CatalogEntry) -> Result<Document> {
         load_document(&entry.file, entry.id.clone(), &self.manifest).map(|(document, _)| document)
     }
+}
+
+/// The one document of the corpus in `dir` whose id or file name (relative to `dir`, as the
+/// index and the manifest name it) is `key`, read and repaired as a build reads it; `None`
+/// when no file has that id or name. Only that file is read.
+pub fn find_document(dir: &Path, key: &str) -> Result<Option<Document>> {
+    let Listing {
+        files,
+        ids,
+        manifest,
+    } = Listing::new(dir)?;
+    for (file, id) in files.iter().zip(ids) {
+        let named = file.rel == key || id.as_deref().is_ok_and(|id| id == key);
+        if named {
+            // A file named by `key` whose id is taken or not UTF-8 fails with that reason.
+            let (document, _) = load_document(file, id?, &manifest)?;
+            return Ok(Some(document));
+        }
+    }
+    Ok(None)
 }
 
 /// The corpus files with their ids, and the manifest that describes them.
@@ -343,12 +364,20 @@ fn load_document(file: &CorpusFile, id: String, manifest: &Manifest) -> Result<(
         path: path.to_owned(),
         reason,
     })?;
-    let metadata = merge(extract(&text), manifest.metadata(&file.rel));
-    let document = Document {
-        id,
-        file: file.rel.clone(),
-        metadata,
-        text,
+    let document = if manifest.repair(&file.rel) {
+        let repaired = repair(&text);
+        let metadata = merge(extract(&repaired.text), manifest.metadata(&file.rel));
+        Document::new(id, file.rel.clone(), metadata, text, repaired, true)
+    } else {
+        let metadata = merge(extract(&text), manifest.metadata(&file.rel));
+        Document {
+            id,
+            file: file.rel.clone(),
+            metadata,
+            text,
+            extracted: None,
+            repair: false,
+        }
     };
     Ok((document, size))
 }
@@ -547,6 +576,71 @@ mod tests {
             (b.session, b.year, b.title.as_deref()),
             (Some(9), Some(2018), None)
         );
+    }
+
+    /// Text with the damage of visual-order PDF extraction: mirrored brackets, a line in
+    /// visual order, a word cut by tatweel, a blank line inside a sentence.
+    const DAMAGED: &str = "مؤتمر الأطراف\r\n\r\n)أ( افتتاح الدورة؛\n.الدورة أعمال جدول إقرار )ب(\n\n\
+                           ١- يشجع المؤتمر الدول الأطرا\u{0640}\nف على التعاون في\n\nمكافحة الجريمة.\n";
+
+    #[test]
+    fn repair_off_in_the_manifest_gives_the_file_text_byte_for_byte() {
+        let manifest = "[documents.\"off.txt\"]\nrepair = false\nsession = 9\n";
+        let dir = corpus(&[
+            ("manifest.toml", manifest.as_bytes()),
+            ("off.txt", DAMAGED.as_bytes()),
+            ("on.txt", DAMAGED.as_bytes()),
+        ]);
+        let catalog = catalog_corpus(dir.path(), &LoadOptions::default()).unwrap();
+        let catalogued = catalog
+            .entries
+            .iter()
+            .map(|entry| catalog.load(entry).unwrap())
+            .collect();
+        for documents in [load(dir.path()).unwrap().documents, catalogued] {
+            let (off, on) = (&documents[0], &documents[1]);
+            assert_eq!(off.file, "off.txt");
+            assert!(!off.repair && on.repair);
+            assert_eq!(off.text.as_bytes(), DAMAGED.as_bytes());
+            assert!(off.extracted.is_none());
+            assert!(crate::corpus::split_document(off)
+                .iter()
+                .all(|p| p.extracted.is_none()));
+            assert_eq!(off.metadata.session, Some(9));
+            // The same file with repair on: the repaired text, the extracted one kept
+            // exactly when repair changed something.
+            let repaired = repair(DAMAGED);
+            assert_eq!(on.text, repaired.text);
+            match &on.extracted {
+                None => assert!(repaired.is_unchanged() && on.text == DAMAGED),
+                Some(extracted) => {
+                    assert_eq!(extracted.text, DAMAGED);
+                    assert_eq!(extracted.changes, repaired.changes);
+                    assert!(!extracted.changes.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_document_is_found_by_id_or_file_name() {
+        let dir = corpus(&[
+            ("a.txt", GOOD.as_bytes()),
+            ("sub/b.txt", DAMAGED.as_bytes()),
+            ("bad.txt", b"\xc3("),
+        ]);
+        for key in ["sub/b", "sub/b.txt"] {
+            let document = find_document(dir.path(), key).unwrap().unwrap();
+            assert_eq!(
+                (document.id.as_str(), document.file.as_str()),
+                ("sub/b", "sub/b.txt")
+            );
+            assert_eq!(document.text, repair(DAMAGED).text);
+        }
+        assert!(find_document(dir.path(), "b").unwrap().is_none());
+        assert!(find_document(dir.path(), "c").unwrap().is_none());
+        let err = find_document(dir.path(), "bad").unwrap_err();
+        assert!(err.to_string().contains("bad.txt"), "{err}");
     }
 
     #[test]

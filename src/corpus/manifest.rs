@@ -11,10 +11,13 @@
 //! title = "…"
 //! kind = "report"
 //! job_number = "V.22-25156"
+//! repair = false
 //! ```
 //!
 //! Every field is optional. Unknown keys are errors, so that a typo (`sesion = 11`) is not
-//! silently ignored.
+//! silently ignored. `repair = false` switches the repair stage ([`crate::repair`]) off for
+//! the file: it is indexed exactly as extracted (for a file that is already clean, or one the
+//! stage would damage); repair is on by default.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -43,6 +46,7 @@ struct Entry {
     title: Option<String>,
     kind: Option<String>,
     job_number: Option<String>,
+    repair: Option<bool>,
 }
 
 impl Manifest {
@@ -60,6 +64,14 @@ impl Manifest {
             kind: entry.kind,
             job_number: entry.job_number,
         })
+    }
+
+    /// Whether the repair stage runs on `file`: unless its entry says `repair = false`.
+    pub fn repair(&self, file: &str) -> bool {
+        self.documents
+            .get(file)
+            .and_then(|entry| entry.repair)
+            .unwrap_or(true)
     }
 
     /// The files the manifest describes.
@@ -133,6 +145,24 @@ mod tests {
         );
         assert_eq!(manifest.metadata("c.txt"), None);
         assert_eq!(manifest.files().collect::<Vec<_>>(), ["a.txt", "sub/b.txt"]);
+    }
+
+    #[test]
+    fn repair_is_on_unless_the_entry_switches_it_off() {
+        let manifest = parse_manifest(
+            "[documents.\"a.txt\"]\nrepair = false\n[documents.\"b.txt\"]\nrepair = true\n\
+             [documents.\"c.txt\"]\nsession = 9\n",
+        )
+        .unwrap();
+        assert!(!manifest.repair("a.txt"));
+        assert!(manifest.repair("b.txt") && manifest.repair("c.txt") && manifest.repair("d.txt"));
+        assert_eq!(
+            manifest.metadata("a.txt"),
+            Some(Metadata::default()),
+            "repair is not metadata"
+        );
+        let err = parse_manifest("[documents.\"a.txt\"]\nrepair = \"no\"\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
     }
 
     #[test]

@@ -7,10 +7,16 @@ pub mod manifest;
 pub mod metadata;
 pub mod passage;
 
+use std::ops::Range;
+
 use serde::Serialize;
 
-pub use load::{catalog_corpus, load_corpus, Catalog, CatalogEntry, LoadOptions, LoadReport};
-pub use passage::{split_passages, Passage};
+use crate::repair::{LineChange, Repaired};
+
+pub use load::{
+    catalog_corpus, find_document, load_corpus, Catalog, CatalogEntry, LoadOptions, LoadReport,
+};
+pub use passage::{split_document, split_passages, Passage};
 
 /// What is known about a document. Unknown fields are `None` (`null` in JSON).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -39,6 +45,68 @@ pub struct Document {
     /// The file name relative to the corpus directory.
     pub file: String,
     pub metadata: Metadata,
-    /// The original text, unchanged.
+    /// What a person reads: the text after the repair stage ([`crate::repair`]); the text as
+    /// extracted when repair changed nothing or is switched off. Metadata, passages and
+    /// citations are read from it.
     pub text: String,
+    /// The text as extracted from the file, where repair changed it; `None` when `text` is
+    /// exactly the extracted text.
+    pub extracted: Option<Extracted>,
+    /// Whether the repair stage ran: `false` when the manifest says `repair = false`.
+    pub repair: bool,
+}
+
+/// A document's text as extracted, beside its repaired text: the extracted text, the lines
+/// repair changed, and where each repaired line came from.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    /// The text as the file's reader gave it.
+    pub text: String,
+    /// Every line repair changed, in order.
+    pub changes: Vec<LineChange>,
+    /// The repair's line map; its text and changes have moved to the document and to
+    /// `changes`, so that the text is held once.
+    lines: Repaired,
+}
+
+impl Document {
+    /// The document of `file` whose extracted text is `extracted` and whose repaired text is
+    /// `repaired`'s; `metadata` is read from the repaired text. The extracted text is kept
+    /// only when repair changed it. `repair` says whether the stage ran.
+    pub fn new(
+        id: String,
+        file: String,
+        metadata: Metadata,
+        extracted: String,
+        mut repaired: Repaired,
+        repair: bool,
+    ) -> Document {
+        let (text, extracted) = if repaired.is_unchanged() {
+            (extracted, None)
+        } else {
+            let text = std::mem::take(&mut repaired.text);
+            let changes = std::mem::take(&mut repaired.changes);
+            let kept = Extracted {
+                text: extracted,
+                changes,
+                lines: repaired,
+            };
+            (text, Some(kept))
+        };
+        Document {
+            id,
+            file,
+            metadata,
+            text,
+            extracted,
+            repair,
+        }
+    }
+
+    /// The byte range of the extracted text that `range` of [`Document::text`] came from
+    /// (whole lines), and the extracted text; `None` when the text is the extracted text.
+    pub fn extracted_range(&self, range: Range<usize>) -> Option<(&str, Range<usize>)> {
+        let extracted = self.extracted.as_ref()?;
+        Some((&extracted.text, extracted.lines.extracted_range(range)))
+    }
 }

@@ -4,12 +4,16 @@
 //! `١٢-`, `- 12-`), and PDF extraction sometimes leaves several numbered paragraphs in one
 //! block; such a block is split so that each numbered paragraph is its own passage. Lines
 //! extracted in visual (left-to-right) order carry the number at their end instead (`… -12`).
+//!
+//! Passages are split from a document's repaired text ([`crate::repair`]); a passage whose
+//! lines repair changed also carries its text as extracted ([`split_document`]).
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
 
+use super::Document;
 use crate::analysis::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,10 +22,48 @@ pub struct Passage {
     pub ordinal: u64,
     /// The UN paragraph number the passage starts with, if any.
     pub paragraph: Option<u64>,
-    /// Byte offset of the passage in the document text.
+    /// Byte offset of the passage in the document text (the repaired text).
     pub start: usize,
     /// Exactly `text[start..start + len]` of the document, without surrounding whitespace.
     pub text: String,
+    /// The passage as extracted, where repair changed it: the extracted lines it came from,
+    /// whole, without surrounding whitespace. `None` when repair left its lines as they were
+    /// (always from [`split_passages`]).
+    pub extracted: Option<String>,
+}
+
+/// Splits a document's text into passages, as [`split_passages`] does, and gives each
+/// passage that repair changed its text as extracted.
+pub fn split_document(document: &Document) -> Vec<Passage> {
+    let mut passages = split_passages(&document.text);
+    if document.extracted.is_some() {
+        for passage in &mut passages {
+            passage.extracted = extracted_text(document, passage);
+        }
+    }
+    passages
+}
+
+/// The extracted lines `passage` came from, trimmed; `None` when they are the passage's
+/// own lines unchanged.
+fn extracted_text(document: &Document, passage: &Passage) -> Option<String> {
+    let range = passage.start..passage.start + passage.text.len();
+    let (extracted, from) = document.extracted_range(range.clone())?;
+    let slice = extracted[from].trim();
+    if slice == passage.text {
+        return None;
+    }
+    // A passage cut from a longer line (see `MAX_PASSAGE_BYTES`) is not the whole of its
+    // extracted line, yet unchanged when its whole repaired lines are the extracted ones.
+    let text = &document.text;
+    let line_start = text[..range.start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |at| range.end + at);
+    if text[line_start..line_end].trim() == slice {
+        return None;
+    }
+    Some(slice.to_owned())
 }
 
 /// `12- `, `١٢- `, `- 12- `, `٤٩ - ` at the start of a line. At most three digits and a space
@@ -64,6 +106,7 @@ pub fn split_passages(text: &str) -> Vec<Passage> {
                         paragraph: first.paragraph.filter(|_| offset == 0),
                         start: start + offset,
                         text: piece.to_owned(),
+                        extracted: None,
                     });
                 }
             }
@@ -127,6 +170,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::repair::{repair, LineChange, Pass, Repaired};
 
     #[test]
     fn an_endless_paragraph_is_cut_at_whitespace_into_bounded_passages() {
@@ -306,7 +350,177 @@ mod tests {
         assert!(numbered.starts_with(&[1]), "{numbered:?}");
     }
 
+    /// A document whose extracted text is `extracted` and whose repair changed it into
+    /// `repaired`, line for line: each changed line keeps its byte length, so that the line
+    /// map of [`Repaired::unchanged`] is the map of this repair too.
+    fn repaired_document(extracted: &str, repaired: &str) -> Document {
+        let before: Vec<&str> = extracted.split_inclusive('\n').collect();
+        let after: Vec<&str> = repaired.split_inclusive('\n').collect();
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "a hand-made repair keeps the lines"
+        );
+        let mut repair = Repaired::unchanged(extracted);
+        repair.text = repaired.to_owned();
+        for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+            assert_eq!(
+                b.len(),
+                a.len(),
+                "a hand-made repair keeps each line's length"
+            );
+            if b != a {
+                repair.changes.push(LineChange {
+                    line: i + 1,
+                    before: b.trim_end().to_owned(),
+                    after: a.trim_end().to_owned(),
+                    passes: vec![Pass::Brackets],
+                });
+            }
+        }
+        Document::new(
+            "d".into(),
+            "d.txt".into(),
+            Default::default(),
+            extracted.to_owned(),
+            repair,
+            true,
+        )
+    }
+
+    fn extracted(passages: &[Passage]) -> Vec<Option<&str>> {
+        passages.iter().map(|p| p.extracted.as_deref()).collect()
+    }
+
+    #[test]
+    fn a_repaired_passage_carries_its_extracted_lines_and_the_others_none() {
+        let before = "مقدمة\n\n1- نص )أ( هنا\nتتمة )ب(\n\nفقرة ثانية\n";
+        let after = "مقدمة\n\n1- نص (أ) هنا\nتتمة (ب)\n\nفقرة ثانية\n";
+        let document = repaired_document(before, after);
+        assert_eq!(document.text, after);
+        assert_eq!(document.extracted.as_ref().unwrap().text, before);
+        let passages = split_document(&document);
+        assert_eq!(
+            texts(&passages),
+            ["مقدمة", "1- نص (أ) هنا\nتتمة (ب)", "فقرة ثانية"]
+        );
+        assert_eq!(
+            extracted(&passages),
+            [None, Some("1- نص )أ( هنا\nتتمة )ب("), None]
+        );
+        // Offsets are into the repaired text, and everything else is as split_passages says.
+        assert_exact_slices(after, &passages);
+        let plain = split_passages(after);
+        for (p, q) in passages.iter().zip(&plain) {
+            assert_eq!(
+                (p.ordinal, p.paragraph, p.start),
+                (q.ordinal, q.paragraph, q.start)
+            );
+        }
+    }
+
+    #[test]
+    fn one_changed_line_of_a_block_marks_only_the_passage_it_is_in() {
+        let before = "١٢- الفقرة الأولى\nتتمتها\n١٣- الفقرة )أ( الثانية\nتتمة الثانية\n";
+        let after = "١٢- الفقرة الأولى\nتتمتها\n١٣- الفقرة (أ) الثانية\nتتمة الثانية\n";
+        let passages = split_document(&repaired_document(before, after));
+        assert_eq!(paragraphs(&passages), [Some(12), Some(13)]);
+        assert_eq!(
+            extracted(&passages),
+            [None, Some("١٣- الفقرة )أ( الثانية\nتتمة الثانية")]
+        );
+    }
+
+    #[test]
+    fn a_passage_with_crlf_and_indented_lines_is_trimmed_as_extracted() {
+        let before = "  سطر )أ( أول\r\nسطر ثان  \r\n\r\nأخير\r\n";
+        let after = "  سطر (أ) أول\r\nسطر ثان  \r\n\r\nأخير\r\n";
+        let passages = split_document(&repaired_document(before, after));
+        assert_eq!(texts(&passages), ["سطر (أ) أول\r\nسطر ثان", "أخير"]);
+        assert_eq!(extracted(&passages), [Some("سطر )أ( أول\r\nسطر ثان"), None]);
+    }
+
+    #[test]
+    fn pieces_of_an_unchanged_long_line_are_not_repaired_passages() {
+        // A paragraph longer than a passage is cut inside its line; its pieces are not the
+        // whole extracted line, but repair did not touch it.
+        let long = "كلمة ".repeat(MAX_PASSAGE_BYTES / 5);
+        let before = format!("{long}\n\nسطر )أ(\n");
+        let after = format!("{long}\n\nسطر (أ)\n");
+        let passages = split_document(&repaired_document(&before, &after));
+        assert!(passages.len() >= 3, "{}", passages.len());
+        let (last, pieces) = passages.split_last().unwrap();
+        assert!(pieces.iter().all(|p| p.extracted.is_none()));
+        assert_eq!(last.extracted.as_deref(), Some("سطر )أ("));
+    }
+
+    #[test]
+    fn an_unchanged_document_has_no_extracted_text() {
+        let text = "سطر أول\n\nسطر ثان\n";
+        let document = Document::new(
+            "d".into(),
+            "d.txt".into(),
+            Default::default(),
+            text.to_owned(),
+            Repaired::unchanged(text),
+            true,
+        );
+        assert!(document.extracted.is_none());
+        assert_eq!(document.text, text);
+        assert_eq!(split_document(&document), split_passages(text));
+    }
+
+    /// What `split_document` must give each passage of a document made by `repair`.
+    fn assert_extracted_follows_the_line_map(extracted: &str) {
+        let repaired = repair(extracted);
+        let changed = !repaired.is_unchanged();
+        let lines = repaired.clone();
+        let document = Document::new(
+            "d".into(),
+            "d.txt".into(),
+            Default::default(),
+            extracted.to_owned(),
+            repaired,
+            true,
+        );
+        assert_eq!(document.extracted.is_some(), changed);
+        if !changed {
+            assert_eq!(document.text, extracted);
+        }
+        let passages = split_document(&document);
+        assert_exact_slices(&document.text, &passages);
+        let text = &document.text;
+        for p in &passages {
+            let end = p.start + p.text.len();
+            let slice = extracted[lines.extracted_range(p.start..end)].trim();
+            // The passage's whole lines in the repaired text.
+            let line_start = text[..p.start].rfind('\n').map_or(0, |at| at + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
+            let unchanged = slice == p.text || text[line_start..line_end].trim() == slice;
+            assert_eq!(p.extracted.as_deref(), (!unchanged).then_some(slice));
+            assert!(changed || unchanged);
+        }
+    }
+
+    #[test]
+    fn seed_documents_through_repair() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                assert_extracted_follows_the_line_map(&std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_text_through_repair_keeps_the_line_map(
+            text in "([ \t]|\r?\n|-|[0-9]|ا|ب|ل|\\(|\\)|\u{0640}|\u{064E}){0,200}"
+        ) {
+            assert_extracted_follows_the_line_map(&text);
+        }
+
         #[test]
         fn any_text_splits_into_exact_slices(text in "(?s).{0,300}") {
             assert_exact_slices(&text, &split_passages(&text));

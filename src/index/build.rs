@@ -260,7 +260,7 @@ fn prepare(catalog: &Catalog, chunk: &[&CatalogEntry], fields: &Fields) -> Resul
         .par_iter()
         .map(|entry| {
             let document = catalog.load(entry)?;
-            Ok(corpus::split_passages(&document.text)
+            Ok(corpus::split_document(&document)
                 .iter()
                 .map(|passage| passage_document(fields, &document, passage))
                 .collect())
@@ -293,6 +293,9 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
         if let Some(value) = value {
             tantivy_doc.add_text(field, value);
         }
+    }
+    if let Some(extracted) = &passage.extracted {
+        tantivy_doc.add_text(fields.extracted, extracted);
     }
     if let Some(paragraph) = passage.paragraph {
         tantivy_doc.add_u64(fields.paragraph, paragraph);

@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -29,9 +29,11 @@ pub struct Fields {
     pub passage: Field,
     /// The UN paragraph number the passage starts with, if any.
     pub paragraph: Field,
-    /// The original passage text, stored for display and indexed with the stemming
-    /// analyzer (recall); snippets are cut from it.
+    /// The passage text as a person reads it (repaired), stored for display and indexed
+    /// with the stemming analyzer (recall); snippets are cut from it.
     pub text: Field,
+    /// The passage as extracted, stored only (not indexed), for a passage repair changed.
+    pub extracted: Field,
     /// The same text indexed folded but unstemmed (precision), not stored.
     pub exact: Field,
     /// Pairs of neighbouring common words, stemmed and exact, not stored: phrases of
@@ -75,6 +77,7 @@ impl Fields {
                     .set_indexing_options(analyzed(STEM_ANALYZER))
                     .set_stored(),
             ),
+            extracted: builder.add_text_field("extracted", STORED),
             exact: builder.add_text_field(
                 "exact",
                 TextOptions::default().set_indexing_options(analyzed(FOLD_ANALYZER)),
@@ -112,6 +115,7 @@ impl Fields {
             passage: get("passage")?,
             paragraph: get("paragraph")?,
             text: get("text")?,
+            extracted: get("extracted")?,
             exact: get("exact")?,
             pairs: get("pairs")?,
             articles: get("articles")?,

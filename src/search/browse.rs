@@ -40,7 +40,10 @@ pub struct DocumentView {
 pub struct PassageView {
     pub passage: u64,
     pub paragraph: Option<u64>,
+    /// The passage as a person reads it (repaired).
     pub text: String,
+    /// The passage as extracted, when repair changed it; `null` otherwise.
+    pub extracted: Option<String>,
     /// Articles of the Convention, decisions and document symbols the passage cites.
     pub articles: Vec<u64>,
     pub decisions: Vec<String>,
@@ -177,6 +180,7 @@ impl Engine {
                     passage: p.number(fields.passage).unwrap_or_default(),
                     paragraph: p.number(fields.paragraph),
                     text: p.text(fields.text).unwrap_or_default(),
+                    extracted: p.text(fields.extracted),
                     articles: p.numbers(fields.articles),
                     decisions: p.texts(fields.decisions),
                     symbols: p.texts(fields.symbols),
@@ -248,6 +252,7 @@ mod tests {
             passage,
             paragraph,
             text: text.into(),
+            extracted: None,
             articles: articles.to_vec(),
             decisions: Vec::new(),
             symbols: vec!["CTOC/COP/2020/1".into(), "CTOC/COP/WG.2/2020/3".into()],

@@ -66,8 +66,11 @@ pub struct Hit {
     /// Ordinal of the passage in its document.
     pub passage: u64,
     pub score: f32,
-    /// The passage's original text, unchanged.
+    /// The passage as a person reads it: its text after repair (see [`crate::repair`]).
     pub text: String,
+    /// The passage as extracted from its file, when repair changed it; `null` otherwise.
+    pub extracted: Option<String>,
+    /// Cut from `text`.
     pub snippet: String,
     /// Byte ranges of the matches in `text`.
     pub highlights: Vec<[usize; 2]>,
@@ -204,6 +207,7 @@ impl Engine {
             snippet: snippet.text,
             highlights: pairs(snippet.passage_highlights),
             snippet_highlights: pairs(snippet.highlights),
+            extracted: stored.text(fields.extracted),
             text,
         })
     }
