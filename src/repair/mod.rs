@@ -6,9 +6,18 @@
 //! The stage never loses text: [`Repaired`] maps every repaired line back to the extracted
 //! lines it came from, and lists every line it changed.
 
+mod brackets;
+mod cut_words;
+mod lam_alef;
+pub mod model;
+mod runs;
+mod text;
+
 use std::ops::Range;
 
 use serde::Serialize;
+
+use model::{WordModel, CORPUS_MODEL};
 
 /// One kind of damage a pass undoes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -112,9 +121,203 @@ impl Repaired {
     }
 }
 
-/// Repairs a document's extracted text; see the module documentation.
+/// Repairs a document's extracted text with the model learned from the bundled corpus.
 pub fn repair(extracted: &str) -> Repaired {
-    Repaired::unchanged(extracted)
+    repair_with(extracted, &*CORPUS_MODEL)
+}
+
+/// Repairs a document's extracted text, asking `model` about words and their order.
+///
+/// The passes, in order: brackets (in a mirrored document), lam-alef (where the document has
+/// such words), run order (in a document that shows visual-order damage), then words cut at
+/// line ends. Each pass runs
+/// only where the document shows its kind of damage, so clean text passes through unchanged.
+pub fn repair_with(extracted: &str, model: &dyn WordModel) -> Repaired {
+    let damage = Damage::of(extracted, model);
+    if !damage.any() {
+        return Repaired::unchanged(extracted);
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    let mut start = 0;
+    for raw in extracted.split_inclusive('\n') {
+        let body = raw.trim_end_matches(['\n', '\r']);
+        let mut line = Line {
+            text: body.to_owned(),
+            ending: &raw[body.len()..],
+            extracted: start..start + raw.len(),
+            passes: Vec::new(),
+        };
+        start += raw.len();
+        if damage.mirrored {
+            line.apply(Pass::Brackets, brackets::unmirror_line(&line.text));
+        }
+        if damage.lam_alef {
+            line.apply(
+                Pass::LamAlef,
+                map_words(&line.text, |w| lam_alef::fix_word(w, model)),
+            );
+        }
+        if damage.visual_order {
+            if let Some(reordered) = runs::reorder_line(&line.text, model) {
+                line.apply(Pass::RunOrder, reordered);
+            }
+        }
+        lines.push(line);
+    }
+    if damage.visual_order {
+        cut_words::join_across_lines(&mut lines, model);
+    }
+    Repaired::from_lines(extracted, lines)
+}
+
+/// The model of word order learned from these documents' text: whole lines of clean
+/// documents, and only the runs surely in order of documents that show visual-order damage.
+pub fn learn_model<'a>(documents: impl IntoIterator<Item = &'a str>) -> model::CorpusModel {
+    let mut runs = Vec::new();
+    for text in documents {
+        let damage = Damage::of(text, &model::CorpusModel::default());
+        let whole = !(damage.visual_order || damage.mirrored);
+        for line in text.lines() {
+            runs.extend(runs::token_runs(line, whole));
+        }
+    }
+    model::CorpusModel::learn(runs)
+}
+
+/// The kinds of damage a document shows, each switching its passes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Damage {
+    mirrored: bool,
+    visual_order: bool,
+    lam_alef: bool,
+}
+
+impl Damage {
+    fn of(text: &str, model: &dyn WordModel) -> Damage {
+        let mut lines = 0;
+        let mut visual = 0;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            lines += 1;
+            visual += usize::from(shows_visual_order(line));
+        }
+        let swapped = text
+            .split(|c: char| !text::is_arabic_letter(c))
+            .filter(|w| w.contains('ل') && lam_alef::fix_word(w, model).is_some())
+            .take(3)
+            .count();
+        Damage {
+            mirrored: brackets::is_mirrored(text),
+            // A few lines in fifty: a clean document has none.
+            visual_order: visual >= 3 && visual * 50 >= lines,
+            lam_alef: swapped >= 3,
+        }
+    }
+
+    fn any(self) -> bool {
+        self.mirrored || self.visual_order || self.lam_alef
+    }
+}
+
+/// Signs of runs written left to right that logical text never shows: a number glued to the
+/// word after it, a word piece that starts with a tatweel, a line that starts with a comma.
+fn shows_visual_order(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with(['،', '؛', ':', '.']) {
+        return true;
+    }
+    let mut prev: Option<char> = None;
+    for c in line.chars() {
+        if let Some(p) = prev {
+            if text::is_digit(p) && text::is_arabic_letter(c) && c != 'و' {
+                return true;
+            }
+            if c == text::TATWEEL && (p.is_whitespace()) {
+                return true;
+            }
+        } else if c == text::TATWEEL {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
+/// `text` with each Arabic word that `fix` changes replaced.
+fn map_words(text: &str, fix: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word_start: Option<usize> = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (text::is_arabic_letter(c) && i < text.len(), word_start) {
+            (true, None) => word_start = Some(i),
+            (false, Some(s)) => {
+                let word = &text[s..i];
+                out.push_str(&fix(word).unwrap_or_else(|| word.to_owned()));
+                word_start = None;
+                if i < text.len() {
+                    out.push(c);
+                }
+            }
+            (false, None) if i < text.len() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A line on its way through the passes.
+#[derive(Debug)]
+pub(crate) struct Line<'a> {
+    pub(crate) text: String,
+    ending: &'a str,
+    /// The extracted lines it comes from.
+    pub(crate) extracted: Range<usize>,
+    pub(crate) passes: Vec<Pass>,
+}
+
+impl Line<'_> {
+    pub(crate) fn apply(&mut self, pass: Pass, text: String) {
+        if text != self.text {
+            self.text = text;
+            if !self.passes.contains(&pass) {
+                self.passes.push(pass);
+            }
+        }
+    }
+}
+
+impl Repaired {
+    fn from_lines(extracted: &str, lines: Vec<Line>) -> Repaired {
+        let mut text = String::with_capacity(extracted.len());
+        let mut origins = Vec::with_capacity(lines.len());
+        let mut changes = Vec::new();
+        for line in lines {
+            let own = &extracted[line.extracted.clone()];
+            let before = own
+                .split_inclusive('\n')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(['\n', '\r']);
+            if !line.passes.is_empty() {
+                changes.push(LineChange {
+                    line: 1 + extracted[..line.extracted.start].matches('\n').count(),
+                    before: before.to_owned(),
+                    after: line.text.clone(),
+                    passes: line.passes.clone(),
+                });
+            }
+            origins.push(LineOrigin {
+                start: text.len(),
+                extracted: line.extracted,
+            });
+            text.push_str(&line.text);
+            text.push_str(line.ending);
+        }
+        Repaired {
+            text,
+            changes,
+            origins,
+        }
+    }
 }
 
 #[cfg(test)]

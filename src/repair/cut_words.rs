@@ -1,0 +1,96 @@
+//! Words cut at a line end: the piece that starts the next line (`الرســـ` | `ــالتين`) goes
+//! back to the end of the line it was cut from, when the two pieces make a known word (or
+//! were cut inside a stretched letter). Words cut at a run boundary inside a line are joined by
+//! the run-order pass.
+
+use super::model::WordModel;
+use super::runs::{joins, reorder_line};
+use super::text::is_arabic_letter;
+use super::{Line, Pass};
+
+/// The Arabic word a line ends with, and where it starts.
+fn last_word(line: &str) -> Option<(usize, &str)> {
+    let trimmed = line.trim_end();
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_arabic_letter(c))
+        .last()?
+        .0;
+    Some((start, &trimmed[start..]))
+}
+
+/// The Arabic word a line starts with (after its indentation), and where it ends.
+fn first_word(line: &str) -> Option<(usize, &str)> {
+    let lead = line.len() - line.trim_start().len();
+    let rest = &line[lead..];
+    let len: usize = rest
+        .chars()
+        .take_while(|&c| is_arabic_letter(c))
+        .map(char::len_utf8)
+        .sum();
+    (len > 0).then(|| (lead + len, &rest[..len]))
+}
+
+pub(crate) fn join_across_lines(lines: &mut [Line], model: &dyn WordModel) {
+    for i in 0..lines.len().saturating_sub(1) {
+        let Some((_, left)) = last_word(&lines[i].text) else {
+            continue;
+        };
+        let Some((end, right)) = first_word(&lines[i + 1].text) else {
+            continue;
+        };
+        if !joins(left, right, model) {
+            continue;
+        }
+        let (left_text, right_text) = (
+            lines[i].text.trim_end().to_owned(),
+            lines[i + 1].text.clone(),
+        );
+        let joined = format!("{left_text}{}", &right_text[..end].trim_start());
+        let rest = right_text[end..].trim_start().to_owned();
+        // Lines the run-order pass would read otherwise once joined are left as they are, so
+        // that repairing the repaired text changes nothing.
+        if reorder_line(&joined, model).is_some() || reorder_line(&rest, model).is_some() {
+            continue;
+        }
+        lines[i].apply(Pass::CutWords, joined);
+        lines[i + 1].apply(Pass::CutWords, rest);
+        lines[i].extracted.end = lines[i + 1].extracted.end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repair::model::CORPUS_MODEL;
+
+    fn line(text: &str) -> Line<'static> {
+        Line {
+            text: text.to_owned(),
+            ending: "\n",
+            extracted: 0..0,
+            passes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_word_stretched_across_a_line_end_is_joined() {
+        let mut lines = vec![
+            line("أعرب عن قلقه إزاء الرســـ"),
+            line("ــالتين المتعلقتين بتمثيل"),
+        ];
+        join_across_lines(&mut lines, &*CORPUS_MODEL);
+        assert_eq!(lines[0].text, "أعرب عن قلقه إزاء الرســـــالتين");
+        assert_eq!(lines[1].text, "المتعلقتين بتمثيل");
+        assert_eq!(lines[0].passes, [Pass::CutWords]);
+    }
+
+    #[test]
+    fn whole_words_at_line_ends_stay() {
+        let mut lines = vec![line("تنفيذ الاتفاقية"), line("والبروتوكولات الملحقة بها")];
+        join_across_lines(&mut lines, &*CORPUS_MODEL);
+        assert_eq!(lines[0].text, "تنفيذ الاتفاقية");
+        assert!(lines[1].passes.is_empty());
+    }
+}

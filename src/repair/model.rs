@@ -1,0 +1,240 @@
+//! The model of Arabic word order that the run-order pass asks: which words are known, and how
+//! likely one word is to follow another. Learned from the corpus's own text in logical order
+//! (`data/repair_model.tsv`, made by `cargo run --example repair_model`): the clean documents
+//! whole, and of the damaged ones only the word pairs inside a run (never across a double
+//! space, a tatweel edge or a letter glued to a digit), which extraction leaves in order.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::analysis::fold;
+
+/// What a repair pass needs to know of the language. The passes ask; a test may hand them a
+/// model of its own.
+pub trait WordModel {
+    /// Whether `word` (as written) is a word of the language, not a fragment.
+    fn known(&self, word: &str) -> bool;
+    /// Log-probability that the token `next` follows the token `prev` (both as [`token_key`]).
+    fn follows(&self, prev: &str, next: &str) -> f64;
+}
+
+/// Proclitics and suffixes a known word may carry: a word is known when it, or it without one
+/// of these, was seen at least twice.
+const PREFIXES: [&str; 11] = [
+    "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك",
+];
+const SUFFIXES: [&str; 13] = [
+    "هما", "تها", "ته", "ها", "هم", "ات", "ين", "ون", "ان", "يه", "ه", "ي", "ا",
+];
+/// A word must be seen this often to be known.
+const KNOWN_COUNT: u32 = 2;
+
+/// Word and word-pair counts, with Witten-Bell smoothing towards the word's own frequency.
+#[derive(Debug, Default)]
+pub struct CorpusModel {
+    ids: HashMap<String, u32>,
+    counts: Vec<u32>,
+    /// How many different words were seen after each word.
+    followers: Vec<u32>,
+    pairs: HashMap<(u32, u32), u32>,
+    total: u64,
+}
+
+/// The model learned from the bundled corpus.
+pub static CORPUS_MODEL: LazyLock<CorpusModel> =
+    LazyLock::new(|| CorpusModel::parse(include_str!("../../data/repair_model.tsv")));
+
+/// The token a word is counted under: folded, every number one token, every Latin run one.
+pub fn token_key(text: &str) -> String {
+    let first = text.chars().next().unwrap_or(' ');
+    if first.is_numeric() {
+        "<num>".to_owned()
+    } else if first.is_ascii_alphabetic() {
+        "<lat>".to_owned()
+    } else {
+        fold(text)
+    }
+}
+
+impl CorpusModel {
+    /// A model of the token sequences given (each a run of tokens in logical order).
+    pub fn learn(runs: impl IntoIterator<Item = Vec<String>>) -> CorpusModel {
+        let mut model = CorpusModel::default();
+        for run in runs {
+            let ids: Vec<u32> = run.iter().map(|t| model.id(t)).collect();
+            for &id in &ids {
+                model.counts[id as usize] += 1;
+            }
+            for pair in ids.windows(2) {
+                *model.pairs.entry((pair[0], pair[1])).or_default() += 1;
+            }
+        }
+        model.finish();
+        model
+    }
+
+    /// Reads the format [`CorpusModel::write`] writes: `1\tword\tcount` and `2\tprev next\tcount`.
+    pub fn parse(text: &str) -> CorpusModel {
+        let mut model = CorpusModel::default();
+        for line in text.lines() {
+            let mut fields = line.split('\t');
+            let (Some(kind), Some(words), Some(count)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let Ok(count) = count.parse::<u32>() else {
+                continue;
+            };
+            match kind {
+                "1" => {
+                    let id = model.id(words);
+                    model.counts[id as usize] += count;
+                }
+                "2" => {
+                    if let Some((a, b)) = words.split_once(' ') {
+                        let pair = (model.id(a), model.id(b));
+                        *model.pairs.entry(pair).or_default() += count;
+                    }
+                }
+                _ => {}
+            }
+        }
+        model.finish();
+        model
+    }
+
+    /// The model as text, sorted, so that a regenerated file diffs cleanly.
+    pub fn write(&self) -> String {
+        let mut words: Vec<(&String, &u32)> = self.ids.iter().collect();
+        words.sort();
+        let mut names = vec![""; self.counts.len()];
+        for (word, &id) in &self.ids {
+            names[id as usize] = word;
+        }
+        let mut out = String::new();
+        for (word, &id) in &words {
+            out.push_str(&format!("1\t{word}\t{}\n", self.counts[id as usize]));
+        }
+        let mut pairs: Vec<(String, u32)> = self
+            .pairs
+            .iter()
+            .map(|(&(a, b), &c)| (format!("{} {}", names[a as usize], names[b as usize]), c))
+            .collect();
+        pairs.sort();
+        for (pair, count) in pairs {
+            out.push_str(&format!("2\t{pair}\t{count}\n"));
+        }
+        out
+    }
+
+    fn id(&mut self, token: &str) -> u32 {
+        if let Some(&id) = self.ids.get(token) {
+            return id;
+        }
+        let id = self.counts.len() as u32;
+        self.ids.insert(token.to_owned(), id);
+        self.counts.push(0);
+        id
+    }
+
+    fn finish(&mut self) {
+        self.followers = vec![0; self.counts.len()];
+        for &(a, _) in self.pairs.keys() {
+            self.followers[a as usize] += 1;
+        }
+        self.total = self.counts.iter().map(|&c| u64::from(c)).sum();
+    }
+
+    fn count(&self, folded: &str) -> u32 {
+        self.ids
+            .get(folded)
+            .map_or(0, |&id| self.counts[id as usize])
+    }
+
+    fn unigram(&self, id: Option<u32>) -> f64 {
+        let count = id.map_or(0, |id| self.counts[id as usize]);
+        (f64::from(count) + 0.5) / (self.total as f64 + 0.5 * (self.counts.len() + 1) as f64)
+    }
+}
+
+impl WordModel for CorpusModel {
+    fn known(&self, word: &str) -> bool {
+        let folded = fold(word);
+        if folded.chars().count() < 2 {
+            return false;
+        }
+        if self.count(&folded) >= KNOWN_COUNT {
+            return true;
+        }
+        let seen = |rest: &str| rest.chars().count() >= 2 && self.count(rest) >= KNOWN_COUNT;
+        PREFIXES
+            .iter()
+            .any(|p| folded.strip_prefix(p).is_some_and(seen))
+            || SUFFIXES
+                .iter()
+                .any(|s| folded.strip_suffix(s).is_some_and(seen))
+    }
+
+    fn follows(&self, prev: &str, next: &str) -> f64 {
+        let next_id = self.ids.get(next).copied();
+        let unigram = self.unigram(next_id);
+        let Some(&prev_id) = self.ids.get(prev) else {
+            return unigram.ln();
+        };
+        let seen = f64::from(self.counts[prev_id as usize]);
+        if seen == 0.0 {
+            return unigram.ln();
+        }
+        let types = f64::from(self.followers[prev_id as usize]);
+        let weight = seen / (seen + types + 1.0);
+        let pair = next_id
+            .and_then(|n| self.pairs.get(&(prev_id, n)))
+            .map_or(0.0, |&c| f64::from(c));
+        (weight * pair / seen + (1.0 - weight) * unigram).ln()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> CorpusModel {
+        let runs = ["المادة من الاتفاقية", "المادة من الاتفاقية", "في الاتفاقية"];
+        CorpusModel::learn(
+            runs.iter()
+                .map(|r| r.split(' ').map(token_key).collect::<Vec<_>>()),
+        )
+    }
+
+    #[test]
+    fn seen_pairs_are_likelier_than_unseen_ones() {
+        let m = model();
+        assert!(m.follows("من", "الاتفاقيه") > m.follows("الاتفاقيه", "من"));
+        assert!(m.follows("من", "الاتفاقيه") < 0.0);
+    }
+
+    #[test]
+    fn known_words_carry_clitics_and_suffixes() {
+        let m = model();
+        assert!(m.known("المادة"));
+        assert!(m.known("والمادة"));
+        assert!(m.known("بالمادة"));
+        assert!(!m.known("الما"));
+        assert!(!m.known("ة"));
+    }
+
+    #[test]
+    fn written_model_reads_back_the_same() {
+        let m = model();
+        let again = CorpusModel::parse(&m.write());
+        assert_eq!(again.write(), m.write());
+        assert_eq!(again.follows("من", "الاتفاقيه"), m.follows("من", "الاتفاقيه"));
+    }
+
+    #[test]
+    fn the_bundled_model_knows_the_corpus_words() {
+        assert!(CORPUS_MODEL.known("الاتفاقية"));
+        assert!(CORPUS_MODEL.follows("الامم", "المتحده") > CORPUS_MODEL.follows("المتحده", "الامم"));
+    }
+}

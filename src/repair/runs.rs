@@ -1,0 +1,561 @@
+//! Run order: a line whose runs an extractor emitted left to right.
+//!
+//! MuPDF (1.24 and later) keeps the characters of each run in logical order but writes the
+//! runs of a line from left to right, so a right-to-left line comes out last run first:
+//! `  20والعملية والتنفيذية بشأن تنفيذ المادة ` for `والعملية والتنفيذية بشأن تنفيذ المادة 20`.
+//! Where the runs begin is not marked, so the pass cuts the line into atoms (words, numbers,
+//! Latin runs, punctuation) and finds, by dynamic programming, the cuts whose runs, put in
+//! reverse order, the [`WordModel`] likes best; the line as it is competes with it and wins
+//! ties. A cut costs more where nothing marks a run boundary (a single space) than where
+//! something does (two spaces, a tatweel edge, a digit glued to a letter, a comma glued to the
+//! next word). Words cut at a run boundary are joined again when the join is a known word.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::model::{token_key, WordModel};
+use super::text::{ends_with_tatweel, is_arabic_letter, is_digit, starts_with_tatweel};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Number,
+    Latin,
+    Punct,
+}
+
+/// A piece of a line that moves as a whole.
+#[derive(Debug, Clone)]
+struct Atom<'a> {
+    kind: Kind,
+    text: &'a str,
+    /// Whitespace characters before it in the line.
+    gap: usize,
+    key: String,
+}
+
+/// Costs and rewards of the search, in nats of the model's log-probabilities. Chosen on the
+/// development lines restored by hand (see the README's repair section).
+const CUT_SINGLE_SPACE: f64 = 5.0;
+const CUT_WIDE_SPACE: f64 = -2.0;
+const CUT_TATWEEL_EDGE: f64 = -3.0;
+const CUT_INSIDE_WORD: f64 = 1.0;
+const CUT_GLUED_KINDS: f64 = -5.0;
+const CUT_NEVER: f64 = 99.0;
+const JOIN: f64 = 4.0;
+const TATWEEL_EDGE: f64 = 6.0;
+const GLUED_DIGIT: f64 = 5.0;
+const FRAGMENT_PAIR: f64 = -4.0;
+const PUNCT_AT_EDGE: f64 = 6.0;
+const LABEL_AT_END: f64 = 6.0;
+/// The reversed reading must beat the line as it is by this much.
+const MARGIN: f64 = 1.0;
+/// Lines with more atoms are left alone (the search is cubic in atoms).
+const MAX_ATOMS: usize = 80;
+
+/// Punctuation written against the word before it, and against the word after it.
+fn closes(text: &str) -> bool {
+    matches!(
+        text,
+        "،" | "؛" | ":" | "." | "!" | "؟" | "," | ";" | ")" | "]" | "»"
+    )
+}
+fn opens(text: &str) -> bool {
+    matches!(text, "(" | "[" | "«")
+}
+fn ends_sentence_part(text: &str) -> bool {
+    matches!(text, "،" | "؛" | ":" | "." | "!" | "؟" | "," | ";")
+}
+
+/// The line with its runs in logical order, or `None` when it reads best as it is.
+pub fn reorder_line(line: &str, model: &dyn WordModel) -> Option<String> {
+    let reordered = best_reading(line, model)?;
+    // A reading the pass would reorder again is not sure enough to keep; this also makes the
+    // pass idempotent.
+    best_reading(&reordered, model)
+        .is_none()
+        .then_some(reordered)
+}
+
+fn best_reading(line: &str, model: &dyn WordModel) -> Option<String> {
+    let atoms = split_unknown_words(atoms(line), model);
+    if atoms.len() < 2 || atoms.len() > MAX_ATOMS {
+        return None;
+    }
+    let search = Search {
+        atoms: &atoms,
+        model,
+    };
+    let (as_is, (score, runs)) = search.best_reversal()?;
+    (score > as_is + MARGIN).then(|| turn_label(&marks_after_letters(&search.render(&runs))))
+}
+
+/// `ًأولا` → `أولاً`: a mark that the reversal left before its word's first letter belongs
+/// after its last (a tanwin is written on the last letter).
+fn marks_after_letters(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            let marks: String = word.chars().take_while(|&c| is_diacritic(c)).collect();
+            if marks.is_empty() || marks.len() == word.len() {
+                word.to_owned()
+            } else {
+                format!("{}{marks}", &word[marks.len()..])
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Cuts a line into atoms. Digits joined by `/ . , :` stay one number, and so do Western
+/// digits joined by `-` or `+`: the bidi algorithm keeps those together (rule W4), while
+/// Arabic-Indic digits around `-` are separate runs.
+fn atoms(line: &str) -> Vec<Atom<'_>> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
+    let mut out = Vec::new();
+    let (mut i, mut gap) = (0, 0);
+    while i < chars.len() {
+        let c = chars[i].1;
+        if c.is_whitespace() {
+            gap += 1;
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let kind = if is_arabic_letter(c) {
+            while j < chars.len() && is_arabic_letter(chars[j].1) {
+                j += 1;
+            }
+            Kind::Word
+        } else if is_digit(c) {
+            let western = c.is_ascii_digit();
+            while j < chars.len() {
+                let d = chars[j].1;
+                if is_digit(d) {
+                    j += 1;
+                    continue;
+                }
+                let next = chars.get(j + 1).map(|&(_, n)| n);
+                let joins = next.is_some_and(|n| {
+                    is_digit(n)
+                        && (matches!(d, '/' | '.' | ',' | ':')
+                            || (matches!(d, '-' | '+') && western && n.is_ascii_digit()))
+                });
+                if !joins {
+                    break;
+                }
+                j += 2;
+            }
+            Kind::Number
+        } else if c.is_ascii_alphabetic() {
+            while j < chars.len()
+                && (chars[j].1.is_ascii_alphanumeric()
+                    || matches!(chars[j].1, '/' | '.' | '_' | '-' | ':'))
+            {
+                j += 1;
+            }
+            Kind::Latin
+        } else {
+            Kind::Punct
+        };
+        let text = &line[byte(i)..byte(j)];
+        out.push(Atom {
+            kind,
+            text,
+            gap,
+            key: token_key(text),
+        });
+        gap = 0;
+        i = j;
+    }
+    out
+}
+
+/// The tokens of a line in runs that are surely in logical order, for learning the model: the
+/// whole line when `whole`, else broken wherever a run may begin (two spaces, a tatweel edge,
+/// kinds glued together).
+pub fn token_runs(line: &str, whole: bool) -> Vec<Vec<String>> {
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    let mut prev: Option<Atom> = None;
+    for atom in atoms(line) {
+        if let Some(p) = &prev {
+            let boundary = atom.gap > 1
+                || starts_with_tatweel(atom.text)
+                || ends_with_tatweel(p.text)
+                || (atom.gap == 0
+                    && p.kind != atom.kind
+                    && p.kind != Kind::Punct
+                    && atom.kind != Kind::Punct);
+            if !whole && boundary {
+                runs.push(Vec::new());
+            }
+        }
+        runs.last_mut().expect("never empty").push(atom.key.clone());
+        prev = Some(atom);
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// Splits an unknown word in two where both halves are known, or one is and the other is a
+/// short fragment: two runs written without a space between them (`السادسةالدورة`).
+fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<Atom<'a>> {
+    let mut out = Vec::with_capacity(atoms.len());
+    for atom in atoms {
+        if atom.kind != Kind::Word || atom.text.chars().count() < 4 || model.known(atom.text) {
+            out.push(atom);
+            continue;
+        }
+        let mut best: Option<((usize, i64), usize)> = None;
+        for (at, c) in atom.text.char_indices().skip(1) {
+            let (left, right) = atom.text.split_at(at);
+            if ends_with_tatweel(left) || is_diacritic(c) {
+                continue;
+            }
+            let (kl, kr) = (model.known(left), model.known(right));
+            let short = |s: &str| token_key(s).chars().count() <= 2;
+            if !((kl && (kr || short(right))) || (kr && short(left))) {
+                continue;
+            }
+            let score = (
+                usize::from(kl) + usize::from(kr),
+                -(left.len() as i64 - right.len() as i64).abs(),
+            );
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, at));
+            }
+        }
+        match best {
+            Some((_, at)) => {
+                let (left, right) = atom.text.split_at(at);
+                out.push(Atom {
+                    kind: Kind::Word,
+                    text: left,
+                    gap: atom.gap,
+                    key: token_key(left),
+                });
+                out.push(Atom {
+                    kind: Kind::Word,
+                    text: right,
+                    gap: 0,
+                    key: token_key(right),
+                });
+            }
+            None => out.push(atom),
+        }
+    }
+    out
+}
+
+fn is_diacritic(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
+
+/// Whether two word pieces, the first written before the second, are one word cut in two.
+pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
+    match (ends_with_tatweel(left), starts_with_tatweel(right)) {
+        (true, true) => true,
+        (false, false) => {
+            let joined = format!("{left}{right}");
+            model.known(&joined) && !(model.known(left) && model.known(right))
+        }
+        _ => false,
+    }
+}
+
+struct Search<'s, 'a> {
+    atoms: &'s [Atom<'a>],
+    model: &'s dyn WordModel,
+}
+
+/// A reading of a line: its runs in output order, each a range of atoms.
+type Runs = Vec<(usize, usize)>;
+
+impl Search<'_, '_> {
+    fn is_fragment(&self, atom: &Atom) -> bool {
+        atom.kind == Kind::Word && atom.key.chars().count() <= 3 && !self.model.known(atom.text)
+    }
+
+    /// The score of atom `j` written right after atom `i`; `raw` when they are neighbours in
+    /// the extracted line.
+    fn pair(&self, i: usize, j: usize, raw: bool) -> f64 {
+        let (a, b) = (&self.atoms[i], &self.atoms[j]);
+        let mut score = 0.0;
+        if a.kind == Kind::Word && b.kind == Kind::Word {
+            let (cut_a, cut_b) = (ends_with_tatweel(a.text), starts_with_tatweel(b.text));
+            if cut_a && cut_b {
+                return JOIN;
+            }
+            if cut_a || cut_b {
+                score -= TATWEEL_EDGE;
+            }
+            if raw && b.gap == 0 {
+                return 0.0; // a word this pass split: as extracted, it is one word
+            }
+            if !raw && joins(a.text, b.text, self.model) {
+                return JOIN;
+            }
+        }
+        if raw && (self.is_fragment(a) || self.is_fragment(b)) {
+            return FRAGMENT_PAIR;
+        }
+        let kinds = [a.kind, b.kind];
+        if raw
+            && b.gap == 0
+            && kinds.contains(&Kind::Number)
+            && (kinds.contains(&Kind::Word) || kinds.contains(&Kind::Latin))
+        {
+            score -= GLUED_DIGIT;
+        }
+        score + self.model.follows(&a.key, &b.key)
+    }
+
+    /// The cost of a run boundary just before atom `c`.
+    fn cut(&self, c: usize) -> f64 {
+        let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
+        if atom.gap == 0 {
+            if prev.kind == Kind::Word && atom.kind == Kind::Word {
+                return CUT_INSIDE_WORD;
+            }
+            if matches!(prev.text, "/" | "(") || matches!(atom.text, "/" | ")") {
+                return CUT_NEVER;
+            }
+            if prev.kind == Kind::Punct && ends_sentence_part(prev.text) && atom.kind != Kind::Punct
+            {
+                return CUT_GLUED_KINDS;
+            }
+            if (atom.kind == Kind::Punct && closes(atom.text))
+                || (prev.kind == Kind::Punct && opens(prev.text))
+            {
+                return CUT_SINGLE_SPACE;
+            }
+            let punct = prev.kind == Kind::Punct || atom.kind == Kind::Punct;
+            return if prev.kind != atom.kind && !punct {
+                CUT_GLUED_KINDS
+            } else {
+                0.0
+            };
+        }
+        if starts_with_tatweel(atom.text) || ends_with_tatweel(prev.text) {
+            return CUT_TATWEEL_EDGE;
+        }
+        // A list label (`-١`) starts a run of its own.
+        let label = atom.text == "-"
+            && self
+                .atoms
+                .get(c + 1)
+                .is_some_and(|n| n.kind == Kind::Number && n.gap == 0);
+        if label {
+            return CUT_WIDE_SPACE;
+        }
+        if atom.text == "/" || prev.text == "/" {
+            return CUT_WIDE_SPACE;
+        }
+        if atom.gap >= 2 {
+            // Two spaces after an unknown word that one more letter would make known are a
+            // dropped letter, not a run boundary.
+            if prev.kind == Kind::Word && self.lost_a_letter(prev.text) {
+                return CUT_SINGLE_SPACE;
+            }
+            return CUT_WIDE_SPACE;
+        }
+        CUT_SINGLE_SPACE
+    }
+
+    fn lost_a_letter(&self, word: &str) -> bool {
+        !self.model.known(word)
+            && ('\u{0621}'..='\u{064A}')
+                .filter(|&c| c != '\u{0640}')
+                .any(|c| self.model.known(&format!("{word}{c}")))
+    }
+
+    fn start(&self, first: usize) -> f64 {
+        let atom = &self.atoms[first];
+        let mut score = 0.0;
+        if atom.kind == Kind::Punct && closes(atom.text) {
+            score -= PUNCT_AT_EDGE;
+        }
+        if starts_with_tatweel(atom.text) {
+            score -= TATWEEL_EDGE;
+        }
+        score
+    }
+
+    fn end(&self, last: usize, line_end: bool) -> f64 {
+        let atom = &self.atoms[last];
+        let mut score = 0.0;
+        // A list label (`-١`, `-27`) at the end of a line: labels come first.
+        if atom.kind == Kind::Number
+            && last > 0
+            && self.atoms[last - 1].text == "-"
+            && (line_end || atom.gap == 0)
+            && atom.text.chars().count() <= 3
+        {
+            score -= LABEL_AT_END;
+        }
+        if atom.kind == Kind::Punct && opens(atom.text) {
+            score -= PUNCT_AT_EDGE;
+        }
+        score
+    }
+
+    /// The line as it is, and its best reading with at least two runs reversed.
+    fn best_reversal(&self) -> Option<(f64, (f64, Runs))> {
+        let n = self.atoms.len();
+        let mut prefix = vec![0.0; n];
+        for i in 1..n {
+            prefix[i] = prefix[i - 1] + self.pair(i - 1, i, true);
+        }
+        // The score of the pairs inside a run of atoms p..q.
+        let inside = |p: usize, q: usize| prefix[q - 1] - prefix[p];
+        let as_is = inside(0, n) + self.start(0) + self.end(n - 1, true);
+        // best[s][e]: the best output so far, whose latest run is atoms s..e; the runs before
+        // it in the output are the atoms after e.
+        let mut best = vec![vec![f64::NEG_INFINITY; n + 1]; n + 1];
+        let mut back = vec![vec![None; n + 1]; n + 1];
+        for (s, row) in best.iter_mut().enumerate().take(n).skip(1) {
+            row[n] = inside(s, n) - self.cut(s) + self.start(s);
+        }
+        let mut found: Option<(f64, usize, usize)> = None;
+        for s in (1..n).rev() {
+            for e in s + 1..=n {
+                let current = best[s][e];
+                if current == f64::NEG_INFINITY {
+                    continue;
+                }
+                let total =
+                    current + self.pair(e - 1, 0, false) + inside(0, s) + self.end(s - 1, false);
+                if found.is_none_or(|(t, _, _)| total > t) {
+                    found = Some((total, s, e));
+                }
+                for s2 in 1..s {
+                    let v = current + self.pair(e - 1, s2, false) + inside(s2, s) - self.cut(s2);
+                    if v > best[s2][s] {
+                        best[s2][s] = v;
+                        back[s2][s] = Some((s, e));
+                    }
+                }
+            }
+        }
+        let (total, s, e) = found?;
+        let mut runs = vec![(0, s)];
+        let mut state = Some((s, e));
+        while let Some((s, e)) = state {
+            runs.push((s, e));
+            state = back[s][e];
+        }
+        runs.reverse();
+        Some((as_is, (total, runs)))
+    }
+
+    /// The atoms of `runs` as text: one space between words, punctuation against its word,
+    /// pieces of a cut word joined, and atoms that were glued together kept glued.
+    fn render(&self, runs: &Runs) -> String {
+        let mut out = String::new();
+        let mut prev: Option<usize> = None;
+        for &(s, e) in runs {
+            for i in s..e {
+                let atom = &self.atoms[i];
+                if let Some(p) = prev {
+                    let before = &self.atoms[p];
+                    let number_and_word = [before.kind, atom.kind].contains(&Kind::Number)
+                        && [before.kind, atom.kind].contains(&Kind::Word);
+                    let slash = atom.text == "/" || before.text == "/";
+                    let glued = if i == p + 1 {
+                        (atom.gap == 0 && !number_and_word) || slash
+                    } else if i + 1 == p && before.gap == 0 {
+                        !number_and_word || before.text == "و"
+                    } else {
+                        slash
+                            || (before.kind == Kind::Word
+                                && atom.kind == Kind::Word
+                                && joins(before.text, atom.text, self.model))
+                            || (atom.kind == Kind::Punct && closes(atom.text))
+                            || (before.kind == Kind::Punct && opens(before.text))
+                            || (before.text == "و" && atom.kind == Kind::Number)
+                    };
+                    if !glued {
+                        out.push(' ');
+                    }
+                }
+                out.push_str(atom.text);
+                prev = Some(i);
+            }
+        }
+        out
+    }
+}
+
+/// `-١ المسائل` → `١- المسائل`: a list label reversed with its line.
+fn turn_label(line: &str) -> String {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([-–])\s*([0-9٠-٩۰-۹]{1,3})(\s|$)").expect("valid label regex")
+    });
+    match LABEL.captures(line) {
+        Some(caps) => format!(
+            "{}{}{}",
+            &caps[2],
+            &caps[1],
+            &line[caps[0].len() - caps[3].len()..]
+        ),
+        None => line.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repair::model::CORPUS_MODEL;
+
+    fn reorder(line: &str) -> Option<String> {
+        reorder_line(line, &*CORPUS_MODEL)
+    }
+
+    #[test]
+    fn numbers_glued_to_words_are_runs_of_their_own() {
+        let kinds: Vec<Kind> = atoms("23المعني 9/1، ١٥-١٩ CTOC/COP/2012/1)")
+            .iter()
+            .map(|a| a.kind)
+            .collect();
+        use Kind::*;
+        assert_eq!(
+            kinds,
+            [Number, Word, Number, Punct, Number, Punct, Number, Latin, Punct]
+        );
+    }
+
+    #[test]
+    fn a_reversed_line_of_a_number_and_words_is_put_back() {
+        assert_eq!(
+            reorder("  20والعملية والتنفيذية بشأن تنفيذ المادة ").as_deref(),
+            Some("والعملية والتنفيذية بشأن تنفيذ المادة 20")
+        );
+    }
+
+    #[test]
+    fn list_labels_turn_round_with_their_line() {
+        assert_eq!(
+            reorder(" :المسائل التنظيمية -١").as_deref(),
+            Some("١- المسائل التنظيمية:")
+        );
+    }
+
+    #[test]
+    fn lines_in_logical_order_stay_as_they_are() {
+        for line in [
+            "والعملية والتنفيذية بشأن تنفيذ المادة 20",
+            "١- المسائل التنظيمية:",
+            "وقرر المؤتمر أن يعقد دورته الثانية عشرة في فيينا.",
+            "CTOC/COP/2018/1",
+        ] {
+            assert_eq!(reorder(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn tatweel_cut_words_are_joined() {
+        let out = reorder("ــادية عند وضـ ــانية والاقتصـ").unwrap();
+        assert!(out.contains("والاقتصـــادية"), "{out}");
+    }
+}
