@@ -29,10 +29,6 @@ pub enum Pass {
     RunOrder,
     /// A word cut at a run, line or tatweel boundary, joined again.
     CutWords,
-    /// A blank line inside a sentence, removed so that the paragraph is one passage.
-    BlankLines,
-    /// Letters of a font with a broken glyph map, mapped back where the result is a known word.
-    GlyphMap,
     /// The two letters of a lam-alef ligature written in reversed order.
     LamAlef,
 }
@@ -43,8 +39,6 @@ impl Pass {
             Pass::Brackets => "brackets",
             Pass::RunOrder => "run order",
             Pass::CutWords => "cut words",
-            Pass::BlankLines => "blank lines",
-            Pass::GlyphMap => "glyph map",
             Pass::LamAlef => "lam-alef",
         }
     }
