@@ -33,6 +33,8 @@ struct Atom<'a> {
     /// Whitespace characters before it in the line.
     gap: usize,
     key: String,
+    /// A known word (set for words only, once the unknown ones are split).
+    known: bool,
 }
 
 /// Costs and rewards of the search, in nats of the model's log-probabilities. Chosen on the
@@ -165,6 +167,7 @@ fn atoms(line: &str) -> Vec<Atom<'_>> {
             text,
             gap,
             key: token_key(text),
+            known: false,
         });
         gap = 0;
         i = j;
@@ -203,8 +206,13 @@ pub fn token_runs(line: &str, whole: bool) -> Vec<Vec<String>> {
 fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<Atom<'a>> {
     let mut out = Vec::with_capacity(atoms.len());
     for atom in atoms {
-        if atom.kind != Kind::Word || atom.text.chars().count() < 4 || model.known(atom.text) {
+        if atom.kind != Kind::Word {
             out.push(atom);
+            continue;
+        }
+        let known = model.known(atom.text);
+        if known || atom.text.chars().count() < 4 {
+            out.push(Atom { known, ..atom });
             continue;
         }
         let mut best: Option<((usize, i64), usize)> = None;
@@ -234,12 +242,14 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
                     text: left,
                     gap: atom.gap,
                     key: token_key(left),
+                    known: model.known(left),
                 });
                 out.push(Atom {
                     kind: Kind::Word,
                     text: right,
                     gap: 0,
                     key: token_key(right),
+                    known: model.known(right),
                 });
             }
             None => out.push(atom),
@@ -274,7 +284,7 @@ type Runs = Vec<(usize, usize)>;
 
 impl Search<'_, '_> {
     fn is_fragment(&self, atom: &Atom) -> bool {
-        atom.kind == Kind::Word && atom.key.chars().count() <= 3 && !self.model.known(atom.text)
+        atom.kind == Kind::Word && !atom.known && atom.key.chars().count() <= 3
     }
 
     /// The score of atom `j` written right after atom `i`; `raw` when they are neighbours in
@@ -293,7 +303,7 @@ impl Search<'_, '_> {
             if raw && b.gap == 0 {
                 return 0.0; // a word this pass split: as extracted, it is one word
             }
-            if !raw && joins(a.text, b.text, self.model) {
+            if !raw && !(a.known && b.known) && joins(a.text, b.text, self.model) {
                 return JOIN;
             }
         }
@@ -363,6 +373,14 @@ impl Search<'_, '_> {
         CUT_SINGLE_SPACE
     }
 
+    fn may_cut(&self, c: usize, cost: f64) -> bool {
+        let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
+        cost < CUT_SINGLE_SPACE
+            || prev.kind != atom.kind
+            || self.is_fragment(prev)
+            || self.is_fragment(atom)
+    }
+
     fn lost_a_letter(&self, word: &str) -> bool {
         !self.model.known(word)
             && ('\u{0621}'..='\u{064A}')
@@ -412,14 +430,22 @@ impl Search<'_, '_> {
         let as_is = inside(0, n) + self.start(0) + self.end(n - 1, true);
         // best[s][e]: the best output so far, whose latest run is atoms s..e; the runs before
         // it in the output are the atoms after e.
+        // Only where a cut may pay: a marked boundary, a change of kind, punctuation, a
+        // fragment; a single space between two whole words never does on its own.
+        let cuts: Vec<f64> = (0..n)
+            .map(|c| if c == 0 { 0.0 } else { self.cut(c) })
+            .collect();
+        let starts: Vec<usize> = (1..n).filter(|&c| self.may_cut(c, cuts[c])).collect();
+        let mut ends = starts.clone();
+        ends.push(n);
         let mut best = vec![vec![f64::NEG_INFINITY; n + 1]; n + 1];
         let mut back = vec![vec![None; n + 1]; n + 1];
-        for (s, row) in best.iter_mut().enumerate().take(n).skip(1) {
-            row[n] = inside(s, n) - self.cut(s) + self.start(s);
+        for &s in &starts {
+            best[s][n] = inside(s, n) - cuts[s] + self.start(s);
         }
         let mut found: Option<(f64, usize, usize)> = None;
-        for s in (1..n).rev() {
-            for e in s + 1..=n {
+        for (k, &s) in starts.iter().enumerate().rev() {
+            for &e in ends.iter().filter(|&&e| e > s) {
                 let current = best[s][e];
                 if current == f64::NEG_INFINITY {
                     continue;
@@ -429,8 +455,8 @@ impl Search<'_, '_> {
                 if found.is_none_or(|(t, _, _)| total > t) {
                     found = Some((total, s, e));
                 }
-                for s2 in 1..s {
-                    let v = current + self.pair(e - 1, s2, false) + inside(s2, s) - self.cut(s2);
+                for &s2 in &starts[..k] {
+                    let v = current + self.pair(e - 1, s2, false) + inside(s2, s) - cuts[s2];
                     if v > best[s2][s] {
                         best[s2][s] = v;
                         back[s2][s] = Some((s, e));
