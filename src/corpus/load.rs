@@ -4,6 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -51,7 +53,10 @@ pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
 
 /// The corpus described without holding its text: every good file's id, metadata and
 /// size, so that a build can order the documents by session and read them again a few at a
-/// time. Files are checked exactly as [`load_corpus`] checks them.
+/// time. Files are checked exactly as [`load_corpus`] checks them. Describing a document
+/// means reading and repairing it (its metadata is read from the repaired text); the first
+/// documents read, up to [`KEEP_BYTES`] of files, are kept whole, so that a build of a small
+/// corpus reads and repairs each file once.
 #[derive(Debug)]
 pub struct Catalog {
     /// The good files, sorted by file.
@@ -63,6 +68,10 @@ pub struct Catalog {
     manifest: Manifest,
 }
 
+/// Files whose documents a catalogue keeps whole, in bytes; the documents of the others are
+/// read (and repaired) again when they are loaded. Bounds the catalogue's memory.
+pub const KEEP_BYTES: u64 = 32 << 20;
+
 #[derive(Debug)]
 pub struct CatalogEntry {
     pub id: String,
@@ -70,17 +79,23 @@ pub struct CatalogEntry {
     /// Size of the file.
     pub bytes: u64,
     file: CorpusFile,
+    /// The document as catalogued, until [`Catalog::load`] hands it over.
+    kept: Mutex<Option<Document>>,
 }
 
-/// Reads every file of the corpus once, in parallel, keeping only its description.
+/// Reads every file of the corpus once, in parallel, keeping its description (and the
+/// first documents whole, see [`Catalog`]).
 pub fn catalog_corpus(dir: &Path, opts: &LoadOptions) -> Result<Catalog> {
+    let kept_bytes = AtomicU64::new(0);
     let (described, manifest) = Listing::new(dir)?.read_all(|file, id, manifest| {
         let (document, bytes) = load_document(file, id, manifest)?;
+        let keep = kept_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes <= KEEP_BYTES;
         let entry = CatalogEntry {
-            id: document.id,
-            metadata: document.metadata,
+            id: document.id.clone(),
+            metadata: document.metadata.clone(),
             bytes,
             file: file.clone(),
+            kept: Mutex::new(keep.then_some(document)),
         };
         Ok((entry, bytes))
     });
@@ -94,9 +109,13 @@ pub fn catalog_corpus(dir: &Path, opts: &LoadOptions) -> Result<Catalog> {
 }
 
 impl Catalog {
-    /// The document of `entry`, read again. A file changed since it was catalogued is read
-    /// as it is now, and fails if it is no longer good text.
+    /// The document of `entry`: the one catalogued the first time, if it was kept; else read
+    /// again, as the file is now (failing if it is no longer good text).
     pub fn load(&self, entry: &CatalogEntry) -> Result<Document> {
+        let kept = entry.kept.lock().map(|mut kept| kept.take());
+        if let Ok(Some(document)) = kept {
+            return Ok(document);
+        }
         load_document(&entry.file, entry.id.clone(), &self.manifest).map(|(document, _)| document)
     }
 }
@@ -620,6 +639,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_catalogue_hands_over_the_documents_it_kept_once() {
+        let dir = corpus(&[("a.txt", DAMAGED.as_bytes())]);
+        let catalog = catalog_corpus(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(dir.path().join("a.txt"), GOOD).unwrap();
+        let entry = &catalog.entries[0];
+        // Kept when catalogued: not read (nor repaired) again.
+        let first = catalog.load(entry).unwrap();
+        assert_eq!(first.text, repair(DAMAGED).text);
+        assert_eq!(first.metadata, entry.metadata);
+        // Handed over once; then read as the file is now.
+        assert_eq!(catalog.load(entry).unwrap().text, GOOD);
     }
 
     #[test]
