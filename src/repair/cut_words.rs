@@ -4,7 +4,7 @@
 //! the run-order pass.
 
 use super::model::WordModel;
-use super::runs::{joins, reorder_line};
+use super::runs::{joins, reorder_line, Costs};
 use super::text::is_arabic_letter;
 use super::{Line, Pass};
 
@@ -32,7 +32,7 @@ fn first_word(line: &str) -> Option<(usize, &str)> {
     (len > 0).then(|| (lead + len, &rest[..len]))
 }
 
-pub(crate) fn join_across_lines(lines: &mut [Line], model: &dyn WordModel) {
+pub(crate) fn join_across_lines(lines: &mut [Line], model: &dyn WordModel, costs: &Costs) {
     for i in 0..lines.len().saturating_sub(1) {
         let Some((_, left)) = last_word(&lines[i].text) else {
             continue;
@@ -51,7 +51,9 @@ pub(crate) fn join_across_lines(lines: &mut [Line], model: &dyn WordModel) {
         let rest = right_text[end..].trim_start().to_owned();
         // Lines the run-order pass would read otherwise once joined are left as they are, so
         // that repairing the repaired text changes nothing.
-        if reorder_line(&joined, model).is_some() || reorder_line(&rest, model).is_some() {
+        if reorder_line(&joined, model, costs).is_some()
+            || reorder_line(&rest, model, costs).is_some()
+        {
             continue;
         }
         lines[i].apply(Pass::CutWords, joined);
@@ -80,7 +82,7 @@ mod tests {
             line("أعرب عن قلقه إزاء الرســـ"),
             line("ــالتين المتعلقتين بتمثيل"),
         ];
-        join_across_lines(&mut lines, &*CORPUS_MODEL);
+        join_across_lines(&mut lines, &*CORPUS_MODEL, &Costs::default());
         assert_eq!(lines[0].text, "أعرب عن قلقه إزاء الرســـــالتين");
         assert_eq!(lines[1].text, "المتعلقتين بتمثيل");
         assert_eq!(lines[0].passes, [Pass::CutWords]);
@@ -89,7 +91,7 @@ mod tests {
     #[test]
     fn whole_words_at_line_ends_stay() {
         let mut lines = vec![line("تنفيذ الاتفاقية"), line("والبروتوكولات الملحقة بها")];
-        join_across_lines(&mut lines, &*CORPUS_MODEL);
+        join_across_lines(&mut lines, &*CORPUS_MODEL, &Costs::default());
         assert_eq!(lines[0].text, "تنفيذ الاتفاقية");
         assert!(lines[1].passes.is_empty());
     }

@@ -18,6 +18,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use model::{WordModel, CORPUS_MODEL};
+pub use runs::Costs;
 
 /// One kind of damage a pass undoes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -117,16 +118,17 @@ impl Repaired {
 
 /// Repairs a document's extracted text with the model learned from the bundled corpus.
 pub fn repair(extracted: &str) -> Repaired {
-    repair_with(extracted, &*CORPUS_MODEL)
+    repair_with(extracted, &*CORPUS_MODEL, &Costs::default())
 }
 
-/// Repairs a document's extracted text, asking `model` about words and their order.
+/// Repairs a document's extracted text, asking `model` about words and their order and
+/// weighing run boundaries by `costs`.
 ///
 /// The passes, in order: brackets (in a mirrored document), lam-alef (where the document has
 /// such words), run order (in a document that shows visual-order damage), then words cut at
 /// line ends. Each pass runs
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
-pub fn repair_with(extracted: &str, model: &dyn WordModel) -> Repaired {
+pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let damage = Damage::of(extracted, model);
     if !damage.any() {
         return Repaired::unchanged(extracted);
@@ -152,14 +154,14 @@ pub fn repair_with(extracted: &str, model: &dyn WordModel) -> Repaired {
             );
         }
         if damage.visual_order {
-            if let Some(reordered) = runs::reorder_line(&line.text, model) {
+            if let Some(reordered) = runs::reorder_line(&line.text, model, costs) {
                 line.apply(Pass::RunOrder, reordered);
             }
         }
         lines.push(line);
     }
     if damage.visual_order {
-        cut_words::join_across_lines(&mut lines, model);
+        cut_words::join_across_lines(&mut lines, model, costs);
     }
     Repaired::from_lines(extracted, lines)
 }

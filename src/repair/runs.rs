@@ -37,22 +37,60 @@ struct Atom<'a> {
     known: bool,
 }
 
-/// Costs and rewards of the search, in nats of the model's log-probabilities. Chosen on the
-/// development lines restored by hand (see the README's repair section).
-const CUT_SINGLE_SPACE: f64 = 5.0;
-const CUT_WIDE_SPACE: f64 = -2.0;
-const CUT_TATWEEL_EDGE: f64 = -3.0;
-const CUT_INSIDE_WORD: f64 = 1.0;
-const CUT_GLUED_KINDS: f64 = -5.0;
+/// Costs and rewards of the search, in nats of the model's scores. The defaults were chosen
+/// on the development lines restored by hand and the MuPDF-damaged copies (see the README's
+/// repair section, and `examples/repair_tune.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Costs {
+    /// A cut at a single space between words.
+    pub cut_single_space: f64,
+    /// A cut at two spaces or more, or at a spaced slash.
+    pub cut_wide_space: f64,
+    /// A cut where a word piece ends or starts with a tatweel.
+    pub cut_tatweel_edge: f64,
+    /// A cut inside an unknown word.
+    pub cut_inside_word: f64,
+    /// A cut where a number, a word or a Latin run is glued to another kind.
+    pub cut_glued_kinds: f64,
+    /// Two pieces of a cut word written together.
+    pub join: f64,
+    /// A word piece with a tatweel edge next to a whole word, or at a line end.
+    pub tatweel_edge: f64,
+    /// A number glued to a word, as extracted.
+    pub glued_digit: f64,
+    /// A pair with a fragment of a word in it, as extracted.
+    pub fragment_pair: f64,
+    /// A line that starts with a closing mark or ends with an opening one.
+    pub punct_at_edge: f64,
+    /// A list label at the end of a line.
+    pub label_at_end: f64,
+    /// A pair of words as extracted this unlikely may be a run boundary.
+    pub unseen_pair: f64,
+    /// The reversed reading must beat the line as it is by this much.
+    pub margin: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Costs {
+        Costs {
+            cut_single_space: 4.0,
+            cut_wide_space: -3.0,
+            cut_tatweel_edge: -3.0,
+            cut_inside_word: 1.0,
+            cut_glued_kinds: -1.0,
+            join: 4.0,
+            tatweel_edge: 6.0,
+            glued_digit: 5.0,
+            fragment_pair: -4.0,
+            punct_at_edge: 6.0,
+            label_at_end: 6.0,
+            unseen_pair: -12.0,
+            margin: 2.0,
+        }
+    }
+}
+
 const CUT_NEVER: f64 = 99.0;
-const JOIN: f64 = 4.0;
-const TATWEEL_EDGE: f64 = 6.0;
-const GLUED_DIGIT: f64 = 5.0;
-const FRAGMENT_PAIR: f64 = -4.0;
-const PUNCT_AT_EDGE: f64 = 6.0;
-const LABEL_AT_END: f64 = 6.0;
-/// The reversed reading must beat the line as it is by this much.
-const MARGIN: f64 = 1.0;
 /// Lines with more atoms are left alone (the search is cubic in atoms).
 const MAX_ATOMS: usize = 80;
 
@@ -71,16 +109,16 @@ fn ends_sentence_part(text: &str) -> bool {
 }
 
 /// The line with its runs in logical order, or `None` when it reads best as it is.
-pub fn reorder_line(line: &str, model: &dyn WordModel) -> Option<String> {
-    let reordered = best_reading(line, model)?;
+pub fn reorder_line(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
+    let reordered = best_reading(line, model, costs)?;
     // A reading the pass would reorder again is not sure enough to keep; this also makes the
     // pass idempotent.
-    best_reading(&reordered, model)
+    best_reading(&reordered, model, costs)
         .is_none()
         .then_some(reordered)
 }
 
-fn best_reading(line: &str, model: &dyn WordModel) -> Option<String> {
+fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
     let atoms = split_unknown_words(atoms(line), model);
     if atoms.len() < 2 || atoms.len() > MAX_ATOMS {
         return None;
@@ -88,9 +126,10 @@ fn best_reading(line: &str, model: &dyn WordModel) -> Option<String> {
     let search = Search {
         atoms: &atoms,
         model,
+        costs,
     };
     let (as_is, (score, runs)) = search.best_reversal()?;
-    (score > as_is + MARGIN).then(|| turn_label(&marks_after_letters(&search.render(&runs))))
+    (score > as_is + costs.margin).then(|| turn_label(&marks_after_letters(&search.render(&runs))))
 }
 
 /// `ًأولا` → `أولاً`: a mark that the reversal left before its word's first letter belongs
@@ -277,6 +316,7 @@ pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
 struct Search<'s, 'a> {
     atoms: &'s [Atom<'a>],
     model: &'s dyn WordModel,
+    costs: &'s Costs,
 }
 
 /// A reading of a line: its runs in output order, each a range of atoms.
@@ -295,28 +335,29 @@ impl Search<'_, '_> {
         if a.kind == Kind::Word && b.kind == Kind::Word {
             let (cut_a, cut_b) = (ends_with_tatweel(a.text), starts_with_tatweel(b.text));
             if cut_a && cut_b {
-                return JOIN;
+                return self.costs.join;
             }
             if cut_a || cut_b {
-                score -= TATWEEL_EDGE;
+                score -= self.costs.tatweel_edge;
             }
             if raw && b.gap == 0 {
                 return 0.0; // a word this pass split: as extracted, it is one word
             }
             if !raw && !(a.known && b.known) && joins(a.text, b.text, self.model) {
-                return JOIN;
+                return self.costs.join;
             }
         }
         if raw && (self.is_fragment(a) || self.is_fragment(b)) {
-            return FRAGMENT_PAIR;
+            return self.costs.fragment_pair;
         }
         let kinds = [a.kind, b.kind];
         if raw
             && b.gap == 0
+            && a.text != "و"
             && kinds.contains(&Kind::Number)
             && (kinds.contains(&Kind::Word) || kinds.contains(&Kind::Latin))
         {
-            score -= GLUED_DIGIT;
+            score -= self.costs.glued_digit;
         }
         score + self.model.follows(&a.key, &b.key)
     }
@@ -326,29 +367,30 @@ impl Search<'_, '_> {
         let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
         if atom.gap == 0 {
             if prev.kind == Kind::Word && atom.kind == Kind::Word {
-                return CUT_INSIDE_WORD;
+                return self.costs.cut_inside_word;
             }
             if matches!(prev.text, "/" | "(") || matches!(atom.text, "/" | ")") {
                 return CUT_NEVER;
             }
             if prev.kind == Kind::Punct && ends_sentence_part(prev.text) && atom.kind != Kind::Punct
             {
-                return CUT_GLUED_KINDS;
+                return self.costs.cut_glued_kinds;
             }
             if (atom.kind == Kind::Punct && closes(atom.text))
                 || (prev.kind == Kind::Punct && opens(prev.text))
             {
-                return CUT_SINGLE_SPACE;
+                return self.costs.cut_single_space;
             }
+            // `و5` is how logical text writes "and 5".
             let punct = prev.kind == Kind::Punct || atom.kind == Kind::Punct;
-            return if prev.kind != atom.kind && !punct {
-                CUT_GLUED_KINDS
+            return if prev.kind != atom.kind && !punct && prev.text != "و" {
+                self.costs.cut_glued_kinds
             } else {
                 0.0
             };
         }
         if starts_with_tatweel(atom.text) || ends_with_tatweel(prev.text) {
-            return CUT_TATWEEL_EDGE;
+            return self.costs.cut_tatweel_edge;
         }
         // A list label (`-١`) starts a run of its own.
         let label = atom.text == "-"
@@ -357,28 +399,31 @@ impl Search<'_, '_> {
                 .get(c + 1)
                 .is_some_and(|n| n.kind == Kind::Number && n.gap == 0);
         if label {
-            return CUT_WIDE_SPACE;
+            return self.costs.cut_wide_space;
         }
         if atom.text == "/" || prev.text == "/" {
-            return CUT_WIDE_SPACE;
+            return self.costs.cut_wide_space;
         }
         if atom.gap >= 2 {
             // Two spaces after an unknown word that one more letter would make known are a
             // dropped letter, not a run boundary.
             if prev.kind == Kind::Word && self.lost_a_letter(prev.text) {
-                return CUT_SINGLE_SPACE;
+                return self.costs.cut_single_space;
             }
-            return CUT_WIDE_SPACE;
+            return self.costs.cut_wide_space;
         }
-        CUT_SINGLE_SPACE
+        self.costs.cut_single_space
     }
 
-    fn may_cut(&self, c: usize, cost: f64) -> bool {
+    /// Whether a cut before atom `c` is worth trying: where something marks a boundary, or
+    /// where the two words as extracted were never seen together.
+    fn may_cut(&self, c: usize, cost: f64, raw_pair: f64) -> bool {
         let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
-        cost < CUT_SINGLE_SPACE
+        cost < self.costs.cut_single_space
             || prev.kind != atom.kind
             || self.is_fragment(prev)
             || self.is_fragment(atom)
+            || raw_pair < self.costs.unseen_pair
     }
 
     fn lost_a_letter(&self, word: &str) -> bool {
@@ -392,28 +437,28 @@ impl Search<'_, '_> {
         let atom = &self.atoms[first];
         let mut score = 0.0;
         if atom.kind == Kind::Punct && closes(atom.text) {
-            score -= PUNCT_AT_EDGE;
+            score -= self.costs.punct_at_edge;
         }
         if starts_with_tatweel(atom.text) {
-            score -= TATWEEL_EDGE;
+            score -= self.costs.tatweel_edge;
         }
         score
     }
 
-    fn end(&self, last: usize, line_end: bool) -> f64 {
+    /// The score of ending the output with atom `last`, written after atom `before`.
+    fn end(&self, last: usize, before: Option<usize>) -> f64 {
         let atom = &self.atoms[last];
         let mut score = 0.0;
-        // A list label (`-١`, `-27`) at the end of a line: labels come first.
-        if atom.kind == Kind::Number
-            && last > 0
-            && self.atoms[last - 1].text == "-"
-            && (line_end || atom.gap == 0)
-            && atom.text.chars().count() <= 3
-        {
-            score -= LABEL_AT_END;
+        // A list label (`-١`, `-27`) at the end of a line: labels come first. As extracted,
+        // the dash must stand apart from what precedes it, so that a range (`١٥-١٩`) is not
+        // taken for one.
+        let dash = before.filter(|&b| self.atoms[b].text == "-");
+        let label = dash.is_some_and(|b| b + 1 != last || b == 0 || self.atoms[b].gap > 0);
+        if atom.kind == Kind::Number && label && atom.text.chars().count() <= 3 {
+            score -= self.costs.label_at_end;
         }
         if atom.kind == Kind::Punct && opens(atom.text) {
-            score -= PUNCT_AT_EDGE;
+            score -= self.costs.punct_at_edge;
         }
         score
     }
@@ -427,7 +472,7 @@ impl Search<'_, '_> {
         }
         // The score of the pairs inside a run of atoms p..q.
         let inside = |p: usize, q: usize| prefix[q - 1] - prefix[p];
-        let as_is = inside(0, n) + self.start(0) + self.end(n - 1, true);
+        let as_is = inside(0, n) + self.start(0) + self.end(n - 1, Some(n - 2));
         // best[s][e]: the best output so far, whose latest run is atoms s..e; the runs before
         // it in the output are the atoms after e.
         // Only where a cut may pay: a marked boundary, a change of kind, punctuation, a
@@ -435,7 +480,9 @@ impl Search<'_, '_> {
         let cuts: Vec<f64> = (0..n)
             .map(|c| if c == 0 { 0.0 } else { self.cut(c) })
             .collect();
-        let starts: Vec<usize> = (1..n).filter(|&c| self.may_cut(c, cuts[c])).collect();
+        let starts: Vec<usize> = (1..n)
+            .filter(|&c| self.may_cut(c, cuts[c], prefix[c] - prefix[c - 1]))
+            .collect();
         let mut ends = starts.clone();
         ends.push(n);
         let mut best = vec![vec![f64::NEG_INFINITY; n + 1]; n + 1];
@@ -450,8 +497,10 @@ impl Search<'_, '_> {
                 if current == f64::NEG_INFINITY {
                     continue;
                 }
-                let total =
-                    current + self.pair(e - 1, 0, false) + inside(0, s) + self.end(s - 1, false);
+                let total = current
+                    + self.pair(e - 1, 0, false)
+                    + inside(0, s)
+                    + self.end(s - 1, Some(if s >= 2 { s - 2 } else { e - 1 }));
                 if found.is_none_or(|(t, _, _)| total > t) {
                     found = Some((total, s, e));
                 }
@@ -535,7 +584,7 @@ mod tests {
     use crate::repair::model::CORPUS_MODEL;
 
     fn reorder(line: &str) -> Option<String> {
-        reorder_line(line, &*CORPUS_MODEL)
+        reorder_line(line, &*CORPUS_MODEL, &Costs::default())
     }
 
     #[test]

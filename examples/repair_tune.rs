@@ -1,0 +1,109 @@
+//! How the run-order costs were chosen: tries a grid of them on the development lines restored
+//! by hand (`tests/data/gold_lines_dev.json`) and the MuPDF-damaged copies of the clean
+//! documents (`tests/fixtures/formats/*.mupdf.txt`), and prints the best settings:
+//! `cargo run --release --example repair_tune`. Never tune on anything else.
+
+use fahras::analysis::fold;
+use fahras::repair::{model::CORPUS_MODEL, repair_with, Costs};
+
+fn tokens(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Token-sequence similarity, 2·LCS / (|a| + |b|).
+fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (tokens(a), tokens(b));
+    let mut row = vec![0u32; b.len() + 1];
+    for x in &a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    2.0 * f64::from(row[b.len()]) / (a.len() + b.len()).max(1) as f64
+}
+
+fn spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn main() -> anyhow::Result<()> {
+    let gold: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string("tests/data/gold_lines_dev.json")?)?;
+    let context = gold
+        .iter()
+        .map(|g| g["raw"].as_str().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let copies: Vec<(String, String)> = ["001_a4_amiri", "002_a5_noto", "004_a4_amiri"]
+        .iter()
+        .map(|name| {
+            let dir = "tests/fixtures/formats";
+            let read = |ext: &str| std::fs::read_to_string(format!("{dir}/{name}.{ext}.txt"));
+            Ok((read("source")?, read("mupdf")?))
+        })
+        .collect::<std::io::Result<_>>()?;
+    let mut results = Vec::new();
+    let base = Costs::default();
+    for single in [3.0, 4.0, 5.0, 6.0] {
+        for wide in [-3.0, -2.0, -1.0, 0.0] {
+            for margin in [0.0, 1.0, 2.0] {
+                for glued in [-5.0, -3.0, -1.0] {
+                    for unseen in [-12.0, -6.0, -4.0] {
+                        let costs = Costs {
+                            cut_single_space: single,
+                            cut_wide_space: wide,
+                            margin,
+                            cut_glued_kinds: glued,
+                            unseen_pair: unseen,
+                            ..base
+                        };
+                        let repaired = repair_with(&context, &*CORPUS_MODEL, &costs);
+                        let lines: Vec<&str> = repaired.text.split("\n\n").collect();
+                        let mut restored = 0;
+                        let mut broken = 0;
+                        for (g, out) in gold.iter().zip(&lines) {
+                            let logical = g["logical"].as_str().unwrap_or_default();
+                            restored += usize::from(spaced(out) == spaced(logical));
+                            let raw = g["raw"].as_str().unwrap_or_default();
+                            broken +=
+                                usize::from(g["reordered"] == false && spaced(out) != spaced(raw));
+                        }
+                        let sim: f64 = copies
+                            .iter()
+                            .map(|(source, damaged)| {
+                                similarity(
+                                    source,
+                                    &repair_with(damaged, &*CORPUS_MODEL, &costs).text,
+                                )
+                            })
+                            .fold(1.0, f64::min);
+                        results.push((broken == 0, restored, sim, costs));
+                    }
+                }
+            }
+        }
+    }
+    results.sort_by(|a, b| {
+        (a.0, a.1, a.2)
+            .partial_cmp(&(b.0, b.1, b.2))
+            .expect("no NaN")
+            .reverse()
+    });
+    for (clean, restored, sim, costs) in results.iter().take(15) {
+        println!(
+            "logical kept {clean}, restored {restored}, lowest copy similarity {sim:.4}: {costs:?}"
+        );
+    }
+    Ok(())
+}
