@@ -72,6 +72,7 @@ mod tests {
             text: text.to_owned(),
             ending: "\n",
             extracted: 0..0,
+            number: 1,
             passes: Vec::new(),
         }
     }

@@ -129,18 +129,20 @@ pub fn repair(extracted: &str) -> Repaired {
 /// line ends. Each pass runs
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
+    let model = &model::Remembering::new(model);
     let damage = Damage::of(extracted, model);
     if !damage.any() {
         return Repaired::unchanged(extracted);
     }
     let mut lines: Vec<Line> = Vec::new();
     let mut start = 0;
-    for raw in extracted.split_inclusive('\n') {
+    for (number, raw) in (1..).zip(extracted.split_inclusive('\n')) {
         let body = raw.trim_end_matches(['\n', '\r']);
         let mut line = Line {
             text: body.to_owned(),
             ending: &raw[body.len()..],
             extracted: start..start + raw.len(),
+            number,
             passes: Vec::new(),
         };
         start += raw.len();
@@ -267,6 +269,8 @@ pub(crate) struct Line<'a> {
     ending: &'a str,
     /// The extracted lines it comes from.
     pub(crate) extracted: Range<usize>,
+    /// Its line number in the extracted text, from 1.
+    number: usize,
     pub(crate) passes: Vec<Pass>,
 }
 
@@ -295,7 +299,7 @@ impl Repaired {
                 .trim_end_matches(['\n', '\r']);
             if !line.passes.is_empty() {
                 changes.push(LineChange {
-                    line: 1 + extracted[..line.extracted.start].matches('\n').count(),
+                    line: line.number,
                     before: before.to_owned(),
                     after: line.text.clone(),
                     passes: line.passes.clone(),

@@ -4,7 +4,8 @@
 //! whole, and of the damaged ones only the word pairs inside a run (never across a double
 //! space, a tatweel edge or a letter glued to a digit), which extraction leaves in order.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use crate::analysis::fold;
@@ -195,6 +196,37 @@ impl WordModel for CorpusModel {
         // How much likelier `next` is after `prev` than anywhere: every order of a line's
         // tokens has the same tokens, so their own frequencies must not decide between orders.
         (weight * pair / seen + (1.0 - weight) * unigram).ln() - unigram.ln()
+    }
+}
+
+/// A model that remembers which words it was asked about: the passes ask about the same
+/// words of a document again and again. One per document, on one thread.
+pub struct Remembering<'m> {
+    model: &'m dyn WordModel,
+    known: RefCell<HashMap<String, bool>>,
+}
+
+impl<'m> Remembering<'m> {
+    pub fn new(model: &'m dyn WordModel) -> Remembering<'m> {
+        Remembering {
+            model,
+            known: RefCell::new(HashMap::default()),
+        }
+    }
+}
+
+impl WordModel for Remembering<'_> {
+    fn known(&self, word: &str) -> bool {
+        if let Some(&known) = self.known.borrow().get(word) {
+            return known;
+        }
+        let known = self.model.known(word);
+        self.known.borrow_mut().insert(word.to_owned(), known);
+        known
+    }
+
+    fn follows(&self, prev: &str, next: &str) -> f64 {
+        self.model.follows(prev, next)
     }
 }
 

@@ -343,7 +343,7 @@ impl Search<'_, '_> {
             if raw && b.gap == 0 {
                 return 0.0; // a word this pass split: as extracted, it is one word
             }
-            if !raw && !(a.known && b.known) && joins(a.text, b.text, self.model) {
+            if !(raw || (a.known && b.known)) && joins(a.text, b.text, self.model) {
                 return self.costs.join;
             }
         }
@@ -490,6 +490,14 @@ impl Search<'_, '_> {
         for &s in &starts {
             best[s][n] = inside(s, n) - cuts[s] + self.start(s);
         }
+        // The score of each junction the search may make, asked once: the last atom of a run
+        // (before a start, or the line's last) followed by the first atom of another.
+        let mut junction = vec![0.0; n * n];
+        for &e in &ends {
+            for &s2 in starts.iter().chain([&0]) {
+                junction[(e - 1) * n + s2] = self.pair(e - 1, s2, false);
+            }
+        }
         let mut found: Option<(f64, usize, usize)> = None;
         for (k, &s) in starts.iter().enumerate().rev() {
             for &e in ends.iter().filter(|&&e| e > s) {
@@ -498,14 +506,14 @@ impl Search<'_, '_> {
                     continue;
                 }
                 let total = current
-                    + self.pair(e - 1, 0, false)
+                    + junction[(e - 1) * n]
                     + inside(0, s)
                     + self.end(s - 1, Some(if s >= 2 { s - 2 } else { e - 1 }));
                 if found.is_none_or(|(t, _, _)| total > t) {
                     found = Some((total, s, e));
                 }
                 for &s2 in &starts[..k] {
-                    let v = current + self.pair(e - 1, s2, false) + inside(s2, s) - cuts[s2];
+                    let v = current + junction[(e - 1) * n + s2] + inside(s2, s) - cuts[s2];
                     if v > best[s2][s] {
                         best[s2][s] = v;
                         back[s2][s] = Some((s, e));
