@@ -10,12 +10,13 @@
 //! something does (two spaces, a tatweel edge, a digit glued to a letter, a comma glued to the
 //! next word). Words cut at a run boundary are joined again when the join is a known word.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::model::{token_key, WordModel};
-use super::text::{ends_with_tatweel, is_arabic_letter, is_digit, starts_with_tatweel};
+use super::text::{ends_with_tatweel, is_arabic_letter, is_digit, starts_with_tatweel, TATWEEL};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -32,7 +33,6 @@ struct Atom<'a> {
     text: &'a str,
     /// Whitespace characters before it in the line.
     gap: usize,
-    key: String,
     /// A known word (set for words only, once the unknown ones are split).
     known: bool,
 }
@@ -64,8 +64,6 @@ pub struct Costs {
     pub punct_at_edge: f64,
     /// A list label at the end of a line.
     pub label_at_end: f64,
-    /// A pair of words as extracted this unlikely may be a run boundary.
-    pub unseen_pair: f64,
     /// The reversed reading must beat the line as it is by this much.
     pub margin: f64,
 }
@@ -84,7 +82,6 @@ impl Default for Costs {
             fragment_pair: -4.0,
             punct_at_edge: 6.0,
             label_at_end: 6.0,
-            unseen_pair: -12.0,
             margin: 2.0,
         }
     }
@@ -127,6 +124,7 @@ fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Stri
         atoms: &atoms,
         model,
         costs,
+        keys: vec![OnceCell::new(); atoms.len()],
     };
     let (as_is, (score, runs)) = search.best_reversal()?;
     (score > as_is + costs.margin).then(|| turn_label(&marks_after_letters(&search.render(&runs))))
@@ -205,7 +203,6 @@ fn atoms(line: &str) -> Vec<Atom<'_>> {
             kind,
             text,
             gap,
-            key: token_key(text),
             known: false,
         });
         gap = 0;
@@ -233,7 +230,9 @@ pub fn token_runs(line: &str, whole: bool) -> Vec<Vec<String>> {
                 runs.push(Vec::new());
             }
         }
-        runs.last_mut().expect("never empty").push(atom.key.clone());
+        runs.last_mut()
+            .expect("never empty")
+            .push(token_key(atom.text));
         prev = Some(atom);
     }
     runs.retain(|r| !r.is_empty());
@@ -280,14 +279,12 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
                     kind: Kind::Word,
                     text: left,
                     gap: atom.gap,
-                    key: token_key(left),
                     known: model.known(left),
                 });
                 out.push(Atom {
                     kind: Kind::Word,
                     text: right,
                     gap: 0,
-                    key: token_key(right),
                     known: model.known(right),
                 });
             }
@@ -306,8 +303,7 @@ pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
     match (ends_with_tatweel(left), starts_with_tatweel(right)) {
         (true, true) => true,
         (false, false) => {
-            let joined = format!("{left}{right}");
-            model.known(&joined) && !(model.known(left) && model.known(right))
+            !(model.known(left) && model.known(right)) && model.known(&format!("{left}{right}"))
         }
         _ => false,
     }
@@ -317,14 +313,27 @@ struct Search<'s, 'a> {
     atoms: &'s [Atom<'a>],
     model: &'s dyn WordModel,
     costs: &'s Costs,
+    /// Each atom's token for the model, made when first asked.
+    keys: Vec<OnceCell<String>>,
 }
 
 /// A reading of a line: its runs in output order, each a range of atoms.
 type Runs = Vec<(usize, usize)>;
 
 impl Search<'_, '_> {
+    fn key(&self, i: usize) -> &str {
+        self.keys[i].get_or_init(|| token_key(self.atoms[i].text))
+    }
+
     fn is_fragment(&self, atom: &Atom) -> bool {
-        atom.kind == Kind::Word && !atom.known && atom.key.chars().count() <= 3
+        atom.kind == Kind::Word
+            && !atom.known
+            && atom
+                .text
+                .chars()
+                .filter(|&c| c != TATWEEL && !is_diacritic(c))
+                .count()
+                <= 3
     }
 
     /// The score of atom `j` written right after atom `i`; `raw` when they are neighbours in
@@ -359,7 +368,7 @@ impl Search<'_, '_> {
         {
             score -= self.costs.glued_digit;
         }
-        score + self.model.follows(&a.key, &b.key)
+        score + self.model.follows(self.key(i), self.key(j))
     }
 
     /// The cost of a run boundary just before atom `c`.
@@ -415,22 +424,28 @@ impl Search<'_, '_> {
         self.costs.cut_single_space
     }
 
-    /// Whether a cut before atom `c` is worth trying: where something marks a boundary, or
-    /// where the two words as extracted were never seen together.
-    fn may_cut(&self, c: usize, cost: f64, raw_pair: f64) -> bool {
+    /// Whether a cut before atom `c` is worth trying: where something marks a boundary.
+    fn may_cut(&self, c: usize) -> bool {
         let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
-        cost < self.costs.cut_single_space
-            || prev.kind != atom.kind
+        prev.kind != atom.kind
             || self.is_fragment(prev)
             || self.is_fragment(atom)
-            || raw_pair < self.costs.unseen_pair
+            || self.cut(c) < self.costs.cut_single_space
     }
 
     fn lost_a_letter(&self, word: &str) -> bool {
-        !self.model.known(word)
-            && ('\u{0621}'..='\u{064A}')
-                .filter(|&c| c != '\u{0640}')
-                .any(|c| self.model.known(&format!("{word}{c}")))
+        if self.model.known(word) {
+            return false;
+        }
+        let mut longer = String::with_capacity(word.len() + 2);
+        ('\u{0621}'..='\u{064A}')
+            .filter(|&c| c != TATWEEL)
+            .any(|c| {
+                longer.clear();
+                longer.push_str(word);
+                longer.push(c);
+                self.model.known(&longer)
+            })
     }
 
     fn start(&self, first: usize) -> f64 {
@@ -466,29 +481,29 @@ impl Search<'_, '_> {
     /// The line as it is, and its best reading with at least two runs reversed.
     fn best_reversal(&self) -> Option<(f64, (f64, Runs))> {
         let n = self.atoms.len();
-        let mut prefix = vec![0.0; n];
-        for i in 1..n {
-            prefix[i] = prefix[i - 1] + self.pair(i - 1, i, true);
+        // Only where a cut may pay: a marked boundary, a change of kind, a fragment; a single
+        // space between two whole words never does on its own.
+        let starts: Vec<usize> = (1..n).filter(|&c| self.may_cut(c)).collect();
+        if starts.is_empty() {
+            return None;
         }
-        // The score of the pairs inside a run of atoms p..q.
-        let inside = |p: usize, q: usize| prefix[q - 1] - prefix[p];
-        let as_is = inside(0, n) + self.start(0) + self.end(n - 1, Some(n - 2));
-        // best[s][e]: the best output so far, whose latest run is atoms s..e; the runs before
-        // it in the output are the atoms after e.
-        // Only where a cut may pay: a marked boundary, a change of kind, punctuation, a
-        // fragment; a single space between two whole words never does on its own.
-        let cuts: Vec<f64> = (0..n)
-            .map(|c| if c == 0 { 0.0 } else { self.cut(c) })
-            .collect();
-        let starts: Vec<usize> = (1..n)
-            .filter(|&c| self.may_cut(c, cuts[c], prefix[c] - prefix[c - 1]))
-            .collect();
+        // Every reading keeps the pairs of neighbours of the line as extracted except where it
+        // cuts, so scores leave those pairs out and a cut costs the pair it breaks: the line
+        // as it is scores its edges alone.
+        let mut cuts = vec![0.0; n];
+        for &c in &starts {
+            cuts[c] = self.cut(c) + self.pair(c - 1, c, true);
+        }
+        let as_is = self.start(0) + self.end(n - 1, Some(n - 2));
         let mut ends = starts.clone();
         ends.push(n);
-        let mut best = vec![vec![f64::NEG_INFINITY; n + 1]; n + 1];
-        let mut back = vec![vec![None; n + 1]; n + 1];
+        // best[s][e]: the best output so far, whose latest run is atoms s..e; the runs before
+        // it in the output are the atoms after e.
+        let at = |s: usize, e: usize| s * (n + 1) + e;
+        let mut best = vec![f64::NEG_INFINITY; (n + 1) * (n + 1)];
+        let mut back: Vec<Option<(usize, usize)>> = vec![None; (n + 1) * (n + 1)];
         for &s in &starts {
-            best[s][n] = inside(s, n) - cuts[s] + self.start(s);
+            best[at(s, n)] = self.start(s) - cuts[s];
         }
         // The score of each junction the search may make, asked once: the last atom of a run
         // (before a start, or the line's last) followed by the first atom of another.
@@ -501,22 +516,21 @@ impl Search<'_, '_> {
         let mut found: Option<(f64, usize, usize)> = None;
         for (k, &s) in starts.iter().enumerate().rev() {
             for &e in ends.iter().filter(|&&e| e > s) {
-                let current = best[s][e];
+                let current = best[at(s, e)];
                 if current == f64::NEG_INFINITY {
                     continue;
                 }
                 let total = current
                     + junction[(e - 1) * n]
-                    + inside(0, s)
                     + self.end(s - 1, Some(if s >= 2 { s - 2 } else { e - 1 }));
                 if found.is_none_or(|(t, _, _)| total > t) {
                     found = Some((total, s, e));
                 }
                 for &s2 in &starts[..k] {
-                    let v = current + junction[(e - 1) * n + s2] + inside(s2, s) - cuts[s2];
-                    if v > best[s2][s] {
-                        best[s2][s] = v;
-                        back[s2][s] = Some((s, e));
+                    let v = current + junction[(e - 1) * n + s2] - cuts[s2];
+                    if v > best[at(s2, s)] {
+                        best[at(s2, s)] = v;
+                        back[at(s2, s)] = Some((s, e));
                     }
                 }
             }
@@ -526,7 +540,7 @@ impl Search<'_, '_> {
         let mut state = Some((s, e));
         while let Some((s, e)) = state {
             runs.push((s, e));
-            state = back[s][e];
+            state = back[at(s, e)];
         }
         runs.reverse();
         Some((as_is, (total, runs)))
