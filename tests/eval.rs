@@ -1,4 +1,5 @@
-//! Quality gate: the development relevance set (`../shared/eval/dev.json`) run through the
+//! Quality gate: the development relevance set (`tests/data/dev.json`, a copy of
+//! `shared/eval/dev.json`) run through the
 //! real binary on the seed corpus. The figures are printed on every run.
 //!
 //! The phrase ground truth is computed here, independently of the analyzer: a passage
@@ -18,7 +19,7 @@ fn root() -> PathBuf {
 }
 
 fn dev_set() -> Value {
-    let path = root().join("../shared/eval/dev.json");
+    let path = root().join("tests/data/dev.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the relevance set {} is needed: {e}", path.display()));
     serde_json::from_str(&text).expect("dev.json is JSON")
