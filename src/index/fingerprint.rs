@@ -66,11 +66,12 @@ fn unreadable(path: String) -> FileStamp {
     }
 }
 
-/// One hash for the whole corpus and the schema it is indexed with; mtimes are left out so
-/// that touching a file does not force a rebuild.
+/// One hash for the whole corpus, the schema it is indexed with and the repair stage that
+/// read it; mtimes are left out so that touching a file does not force a rebuild.
 pub fn fingerprint(stamps: &[FileStamp], schema_version: u32) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&schema_version.to_le_bytes());
+    hasher.update(crate::repair::STAGE_VERSION.as_bytes());
     for stamp in stamps {
         hasher.update(stamp.path.as_bytes());
         hasher.update(&[0]);

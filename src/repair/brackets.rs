@@ -18,9 +18,11 @@ static MIRRORED: LazyLock<Regex> = LazyLock::new(|| {
 static UPRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\(([^()\s]|[^()\s][^()\n]{0,78}[^()\s])\)").expect("valid bracket regex")
 });
-/// A short label written with spaces inside its brackets: `( ز)`.
-static LOOSE_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(\s*([^()\s]{1,3})\s*\)").expect("valid label regex"));
+/// A pair read mirrored on a line: tight around its content, or a short label with one
+/// space on one side as MuPDF writes it (`) ز(`).
+static MIRRORED_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\)( ?)([^()\s](?:[^()\n]{0,78}[^()\s])?)( ?)\(").expect("valid bracket regex")
+});
 
 fn around_arabic(re: &Regex, text: &str) -> usize {
     re.captures_iter(text)
@@ -36,26 +38,33 @@ pub fn is_mirrored(text: &str) -> bool {
     mirrored >= 2 && mirrored > around_arabic(&UPRIGHT, text)
 }
 
-/// A line of a mirrored document with its brackets turned round.
+/// A line of a mirrored document with its brackets turned round: each pair read `)…(` around
+/// Arabic or digits and no Latin letter, the same pairs [`is_mirrored`] counts. Pairs read the
+/// right way round, and the text between two of them, are left alone.
 pub fn unmirror_line(line: &str) -> String {
-    let mut out: Vec<char> = line.chars().collect();
-    let mut open: Vec<usize> = Vec::new();
-    for i in 0..out.len() {
-        match out[i] {
-            ')' => open.push(i),
-            '(' => {
-                if let Some(j) = open.pop() {
-                    if !out[j + 1..i].iter().any(|c| c.is_ascii_alphabetic()) {
-                        out[j] = '(';
-                        out[i] = ')';
-                    }
-                }
+    MIRRORED_PAIR
+        .replace_all(line, |caps: &regex::Captures| {
+            let inner = &caps[2];
+            let whole = caps.get(0).expect("the whole match");
+            // Brackets of a Latin run (`(CTOC/COP/2012/1) و(CTOC/…)`) touch its letters.
+            let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            if latin(line[..whole.start()].chars().next_back())
+                || latin(line[whole.end()..].chars().next())
+            {
+                return caps[0].to_owned();
             }
-            _ => {}
-        }
-    }
-    let turned: String = out.into_iter().collect();
-    LOOSE_LABEL.replace_all(&turned, "($1)").into_owned()
+            let loose = !caps[1].is_empty() || !caps[3].is_empty();
+            let turns = !(loose
+                && (caps[1].is_empty() == caps[3].is_empty() || inner.chars().count() > 3))
+                && inner.chars().any(|c| is_arabic_letter(c) || c.is_numeric())
+                && !inner.chars().any(|c| c.is_ascii_alphabetic());
+            if turns {
+                format!("({inner})")
+            } else {
+                caps[0].to_owned()
+            }
+        })
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -79,6 +88,18 @@ mod tests {
     fn latin_runs_keep_their_brackets() {
         let line = "الوثيقة (CTOC/COP/2012/1) و)ب(";
         assert_eq!(unmirror_line(line), "الوثيقة (CTOC/COP/2012/1) و(ب)");
+    }
+
+    #[test]
+    fn pairs_the_right_way_round_and_the_text_between_them_stay() {
+        for line in [
+            "انظر الوثيقتين (CTOC/COP/2012/1) و(CTOC/COP/2012/2)",
+            "(أ) نص (ب)",
+            "(أ) و (ب)",
+            "وأستراليا )( مقدما",
+        ] {
+            assert_eq!(unmirror_line(line), line);
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! the run-order pass.
 
 use super::model::WordModel;
-use super::runs::{joins, reorder_line, Costs};
+use super::runs::{joins, reorder_line, Costs, Readings};
 use super::text::is_arabic_letter;
 use super::{Line, Pass};
 
@@ -32,7 +32,12 @@ fn first_word(line: &str) -> Option<(usize, &str)> {
     (len > 0).then(|| (lead + len, &rest[..len]))
 }
 
-pub(crate) fn join_across_lines(lines: &mut [Line], model: &dyn WordModel, costs: &Costs) {
+pub(crate) fn join_across_lines(
+    lines: &mut [Line],
+    model: &dyn WordModel,
+    costs: &Costs,
+    readings: &Readings,
+) {
     for i in 0..lines.len().saturating_sub(1) {
         let Some((_, left)) = last_word(&lines[i].text) else {
             continue;
@@ -49,10 +54,14 @@ pub(crate) fn join_across_lines(lines: &mut [Line], model: &dyn WordModel, costs
         );
         let joined = format!("{left_text}{}", &right_text[..end].trim_start());
         let rest = right_text[end..].trim_start().to_owned();
+        // A line that would be left empty would split its paragraph in two at a new blank line.
+        if rest.is_empty() {
+            continue;
+        }
         // Lines the run-order pass would read otherwise once joined are left as they are, so
         // that repairing the repaired text changes nothing.
-        if reorder_line(&joined, model, costs).is_some()
-            || reorder_line(&rest, model, costs).is_some()
+        if reorder_line(&joined, model, costs, readings).is_some()
+            || reorder_line(&rest, model, costs, readings).is_some()
         {
             continue;
         }
@@ -83,7 +92,12 @@ mod tests {
             line("أعرب عن قلقه إزاء الرســـ"),
             line("ــالتين المتعلقتين بتمثيل"),
         ];
-        join_across_lines(&mut lines, &*CORPUS_MODEL, &Costs::default());
+        join_across_lines(
+            &mut lines,
+            &*CORPUS_MODEL,
+            &Costs::default(),
+            &Readings::default(),
+        );
         assert_eq!(lines[0].text, "أعرب عن قلقه إزاء الرســـــالتين");
         assert_eq!(lines[1].text, "المتعلقتين بتمثيل");
         assert_eq!(lines[0].passes, [Pass::CutWords]);
@@ -92,7 +106,12 @@ mod tests {
     #[test]
     fn whole_words_at_line_ends_stay() {
         let mut lines = vec![line("تنفيذ الاتفاقية"), line("والبروتوكولات الملحقة بها")];
-        join_across_lines(&mut lines, &*CORPUS_MODEL, &Costs::default());
+        join_across_lines(
+            &mut lines,
+            &*CORPUS_MODEL,
+            &Costs::default(),
+            &Readings::default(),
+        );
         assert_eq!(lines[0].text, "تنفيذ الاتفاقية");
         assert!(lines[1].passes.is_empty());
     }

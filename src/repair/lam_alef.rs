@@ -8,6 +8,16 @@ fn is_alef(c: char) -> bool {
     matches!(c, 'ا' | 'أ' | 'إ' | 'آ')
 }
 
+/// Whether a word has an alef before a lam anywhere but in its article (`ال`, `وال`, `بال` …):
+/// a cheap test before asking the model.
+pub fn may_be_swapped(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len().saturating_sub(1)).any(|i| {
+        let article = i == 0 || (i == 1 && matches!(chars[0], 'و' | 'ف' | 'ب' | 'ك'));
+        is_alef(chars[i]) && chars[i + 1] == 'ل' && !article
+    })
+}
+
 /// The word with its lam-alef put right, or `None` when it needs nothing.
 pub fn fix_word(word: &str, model: &dyn WordModel) -> Option<String> {
     if model.known(word) {
@@ -36,6 +46,14 @@ mod tests {
             fix_word("البروتوكوالت", &*CORPUS_MODEL).as_deref(),
             Some("البروتوكولات")
         );
+    }
+
+    #[test]
+    fn only_an_alef_before_a_lam_outside_the_article_is_suspect() {
+        assert!(may_be_swapped("األمم"));
+        assert!(may_be_swapped("البروتوكوالت"));
+        assert!(!may_be_swapped("والمادة"));
+        assert!(!may_be_swapped("الاتفاقية"));
     }
 
     #[test]

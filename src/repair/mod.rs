@@ -2,7 +2,7 @@
 //!
 //! Runs between reading a file and splitting it into passages, for every format. Each pass
 //! undoes one kind of damage and is a function of one line or of the document's lines; the
-//! order of the passes is written once, in [`repair`]. Clean text passes unchanged.
+//! order of the passes is written once, in [`repair_with`]. Clean text passes unchanged.
 //! The stage never loses text: [`Repaired`] maps every repaired line back to the extracted
 //! lines it came from, and lists every line it changed.
 
@@ -14,11 +14,24 @@ mod runs;
 mod text;
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
 use model::{WordModel, CORPUS_MODEL};
 pub use runs::Costs;
+
+/// Bumped whenever a pass changes what it writes, so that indexes are rebuilt.
+const PASSES_VERSION: u32 = 1;
+
+/// Names what the stage writes: changes whenever its passes or its model do. The index's
+/// fingerprint includes it, so an index built by another repair is rebuilt.
+pub static STAGE_VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{PASSES_VERSION}-{}",
+        blake3::hash(model::MODEL_TEXT.as_bytes()).to_hex()
+    )
+});
 
 /// One kind of damage a pass undoes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -28,7 +41,8 @@ pub enum Pass {
     Brackets,
     /// The runs of a line emitted left to right: the line's words in visual order.
     RunOrder,
-    /// A word cut at a run, line or tatweel boundary, joined again.
+    /// A word cut at a line end, joined again (words cut at a run boundary inside a line are
+    /// joined by the run-order pass).
     CutWords,
     /// The two letters of a lam-alef ligature written in reversed order.
     LamAlef,
@@ -51,7 +65,7 @@ pub struct LineChange {
     /// Line number in the extracted text, from 1.
     pub line: usize,
     pub before: String,
-    /// Empty for a line removed (a stray blank line) or wholly joined to its neighbour.
+    /// Empty for a line wholly joined to the line before it.
     pub after: String,
     pub passes: Vec<Pass>,
 }
@@ -130,6 +144,33 @@ pub fn repair(extracted: &str) -> Repaired {
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let model = &model::Remembering::new(model);
+    let readings = runs::Readings::default();
+    let mut repaired = repair_once(extracted, model, costs, &readings);
+    // A pass can make damage another pass reads (a join makes a word the lam-alef check
+    // counts), so the stage runs again on its own output until that changes nothing: then
+    // repairing repaired text changes nothing either.
+    for _ in 1..MAX_ROUNDS {
+        if repaired.is_unchanged() {
+            break;
+        }
+        let again = repair_once(&repaired.text, model, costs, &readings);
+        if again.is_unchanged() {
+            break;
+        }
+        repaired = repaired.then(again);
+    }
+    repaired
+}
+
+/// Rounds of the stage at most; two settle every document seen so far.
+const MAX_ROUNDS: usize = 4;
+
+fn repair_once(
+    extracted: &str,
+    model: &dyn WordModel,
+    costs: &Costs,
+    readings: &runs::Readings,
+) -> Repaired {
     let damage = Damage::of(extracted, model);
     if !damage.any() {
         return Repaired::unchanged(extracted);
@@ -156,14 +197,14 @@ pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Rep
             );
         }
         if damage.visual_order {
-            if let Some(reordered) = runs::reorder_line(&line.text, model, costs) {
+            if let Some(reordered) = runs::reorder_line(&line.text, model, costs, readings) {
                 line.apply(Pass::RunOrder, reordered);
             }
         }
         lines.push(line);
     }
     if damage.visual_order {
-        cut_words::join_across_lines(&mut lines, model, costs);
+        cut_words::join_across_lines(&mut lines, model, costs, readings);
     }
     Repaired::from_lines(extracted, lines)
 }
@@ -198,16 +239,21 @@ impl Damage {
             lines += 1;
             visual += usize::from(shows_visual_order(line));
         }
-        let swapped = text
-            .split(|c: char| !text::is_arabic_letter(c))
-            .filter(|w| w.contains('ل') && lam_alef::fix_word(w, model).is_some())
-            .take(3)
-            .count();
+        // Three different words, so that one rare word repeated does not switch the pass on.
+        let mut swapped = std::collections::HashSet::new();
+        for word in text.split(|c: char| !text::is_arabic_letter(c)) {
+            if lam_alef::may_be_swapped(word) && lam_alef::fix_word(word, model).is_some() {
+                swapped.insert(word);
+                if swapped.len() == 3 {
+                    break;
+                }
+            }
+        }
         Damage {
             mirrored: brackets::is_mirrored(text),
             // A few lines in fifty: a clean document has none.
             visual_order: visual >= 3 && visual * 50 >= lines,
-            lam_alef: swapped >= 3,
+            lam_alef: swapped.len() >= 3,
         }
     }
 
@@ -286,6 +332,41 @@ impl Line<'_> {
 }
 
 impl Repaired {
+    /// This repair followed by `next`, a repair of this one's text: the text of `next`, each
+    /// line mapped through both to the extracted lines, each changed line listed once with
+    /// the passes of both. Lines keep their numbers through every pass.
+    fn then(self, next: Repaired) -> Repaired {
+        let origins = next
+            .origins
+            .iter()
+            .map(|o| LineOrigin {
+                start: o.start,
+                extracted: self.extracted_range(o.extracted.clone()),
+            })
+            .collect();
+        let mut changes: Vec<LineChange> = self.changes;
+        for change in next.changes {
+            match changes.iter_mut().find(|c| c.line == change.line) {
+                Some(earlier) => {
+                    earlier.after = change.after;
+                    for pass in change.passes {
+                        if !earlier.passes.contains(&pass) {
+                            earlier.passes.push(pass);
+                        }
+                    }
+                }
+                None => changes.push(change),
+            }
+        }
+        changes.retain(|c| c.before != c.after);
+        changes.sort_by_key(|c| c.line);
+        Repaired {
+            text: next.text,
+            changes,
+            origins,
+        }
+    }
+
     fn from_lines(extracted: &str, lines: Vec<Line>) -> Repaired {
         let mut text = String::with_capacity(extracted.len());
         let mut origins = Vec::with_capacity(lines.len());
@@ -297,7 +378,7 @@ impl Repaired {
                 .next()
                 .unwrap_or("")
                 .trim_end_matches(['\n', '\r']);
-            if !line.passes.is_empty() {
+            if !line.passes.is_empty() && line.text != before {
                 changes.push(LineChange {
                     line: line.number,
                     before: before.to_owned(),

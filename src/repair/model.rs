@@ -43,8 +43,10 @@ pub struct CorpusModel {
 }
 
 /// The model learned from the bundled corpus.
-pub static CORPUS_MODEL: LazyLock<CorpusModel> =
-    LazyLock::new(|| CorpusModel::parse(include_str!("../../data/repair_model.tsv")));
+pub static CORPUS_MODEL: LazyLock<CorpusModel> = LazyLock::new(|| CorpusModel::parse(MODEL_TEXT));
+
+/// The bundled model as text.
+pub const MODEL_TEXT: &str = include_str!("../../data/repair_model.tsv");
 
 /// The token a word is counted under: folded, every number one token, every Latin run one.
 pub fn token_key(text: &str) -> String {

@@ -10,10 +10,11 @@
 //! something does (two spaces, a tatweel edge, a digit glued to a letter, a comma glued to the
 //! next word). Words cut at a run boundary are joined again when the join is a known word.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::model::{token_key, WordModel};
 use super::text::{ends_with_tatweel, is_arabic_letter, is_digit, starts_with_tatweel, TATWEEL};
@@ -105,12 +106,34 @@ fn ends_sentence_part(text: &str) -> bool {
     matches!(text, "،" | "؛" | ":" | "." | "!" | "؟" | "," | ";")
 }
 
+/// The readings of lines already found in one document: a line met again (in the check of a
+/// reading, in a later round of the stage, repeated in the document) is not searched again.
+#[derive(Default)]
+pub struct Readings(RefCell<FxHashMap<String, Option<String>>>);
+
+impl Readings {
+    fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
+        if let Some(reading) = self.0.borrow().get(line) {
+            return reading.clone();
+        }
+        let reading = best_reading(line, model, costs);
+        self.0.borrow_mut().insert(line.to_owned(), reading.clone());
+        reading
+    }
+}
+
 /// The line with its runs in logical order, or `None` when it reads best as it is.
-pub fn reorder_line(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
-    let reordered = best_reading(line, model, costs)?;
+pub fn reorder_line(
+    line: &str,
+    model: &dyn WordModel,
+    costs: &Costs,
+    readings: &Readings,
+) -> Option<String> {
+    let reordered = readings.best(line, model, costs)?;
     // A reading the pass would reorder again is not sure enough to keep; this also makes the
     // pass idempotent.
-    best_reading(&reordered, model, costs)
+    readings
+        .best(&reordered, model, costs)
         .is_none()
         .then_some(reordered)
 }
@@ -606,7 +629,12 @@ mod tests {
     use crate::repair::model::CORPUS_MODEL;
 
     fn reorder(line: &str) -> Option<String> {
-        reorder_line(line, &*CORPUS_MODEL, &Costs::default())
+        reorder_line(
+            line,
+            &*CORPUS_MODEL,
+            &Costs::default(),
+            &Readings::default(),
+        )
     }
 
     #[test]
