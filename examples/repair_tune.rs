@@ -59,37 +59,31 @@ fn main() -> anyhow::Result<()> {
         for wide in [-3.0, -2.0, -1.0, 0.0] {
             for margin in [0.0, 1.0, 2.0] {
                 for glued in [-5.0, -3.0, -1.0] {
-                    for unseen in [-12.0, -6.0, -4.0] {
-                        let costs = Costs {
-                            cut_single_space: single,
-                            cut_wide_space: wide,
-                            margin,
-                            cut_glued_kinds: glued,
-                            unseen_pair: unseen,
-                            ..base
-                        };
-                        let repaired = repair_with(&context, &*CORPUS_MODEL, &costs);
-                        let lines: Vec<&str> = repaired.text.split("\n\n").collect();
-                        let mut restored = 0;
-                        let mut broken = 0;
-                        for (g, out) in gold.iter().zip(&lines) {
-                            let logical = g["logical"].as_str().unwrap_or_default();
-                            restored += usize::from(spaced(out) == spaced(logical));
-                            let raw = g["raw"].as_str().unwrap_or_default();
-                            broken +=
-                                usize::from(g["reordered"] == false && spaced(out) != spaced(raw));
-                        }
-                        let sim: f64 = copies
-                            .iter()
-                            .map(|(source, damaged)| {
-                                similarity(
-                                    source,
-                                    &repair_with(damaged, &*CORPUS_MODEL, &costs).text,
-                                )
-                            })
-                            .fold(1.0, f64::min);
-                        results.push((broken == 0, restored, sim, costs));
+                    let costs = Costs {
+                        cut_single_space: single,
+                        cut_wide_space: wide,
+                        margin,
+                        cut_glued_kinds: glued,
+                        ..base
+                    };
+                    let repaired = repair_with(&context, &*CORPUS_MODEL, &costs);
+                    let lines: Vec<&str> = repaired.text.split("\n\n").collect();
+                    let mut restored = 0;
+                    let mut broken = 0;
+                    for (g, out) in gold.iter().zip(&lines) {
+                        let logical = g["logical"].as_str().unwrap_or_default();
+                        restored += usize::from(spaced(out) == spaced(logical));
+                        let raw = g["raw"].as_str().unwrap_or_default();
+                        broken +=
+                            usize::from(g["reordered"] == false && spaced(out) != spaced(raw));
                     }
+                    let sim: f64 = copies
+                        .iter()
+                        .map(|(source, damaged)| {
+                            similarity(source, &repair_with(damaged, &*CORPUS_MODEL, &costs).text)
+                        })
+                        .fold(1.0, f64::min);
+                    results.push((broken == 0, restored, sim, costs));
                 }
             }
         }
