@@ -290,7 +290,8 @@ fn a_short_passage_is_its_own_window() {
     let (_dir, index_dir) = seed_index();
     let (searcher, fields) = open_searcher(&index_dir);
     let mut compared = 0;
-    for text in queries().iter().step_by(3) {
+    // Every query: with stray blank lines repaired, fewer passages are short.
+    for text in queries().iter() {
         let plan = plan::plan(&query::parse(text).unwrap(), &fields).unwrap();
         let generator = |chars: usize| {
             let mut g =

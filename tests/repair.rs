@@ -203,7 +203,7 @@ proptest! {
         let text = lines.join("\n");
         let once = repair(&text);
         prop_assert_eq!(letters(&once.text), letters(&text));
-        prop_assert_eq!(once.text.lines().count(), text.lines().count());
+        prop_assert!(once.text.lines().count() <= text.lines().count());
         let twice = repair(&once.text);
         prop_assert_eq!(&twice.text, &once.text);
     }

@@ -83,6 +83,7 @@ mod tests {
             extracted: 0..0,
             number: 1,
             passes: Vec::new(),
+            removed: false,
         }
     }
 

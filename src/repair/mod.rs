@@ -6,6 +6,7 @@
 //! The stage never loses text: [`Repaired`] maps every repaired line back to the extracted
 //! lines it came from, and lists every line it changed.
 
+mod blank_lines;
 mod brackets;
 mod cut_words;
 mod lam_alef;
@@ -41,6 +42,8 @@ pub enum Pass {
     Brackets,
     /// The runs of a line emitted left to right: the line's words in visual order.
     RunOrder,
+    /// A blank line inside a sentence, removed so that its paragraph is one passage.
+    BlankLines,
     /// A word cut at a line end, joined again (words cut at a run boundary inside a line are
     /// joined by the run-order pass).
     CutWords,
@@ -54,6 +57,7 @@ impl Pass {
             Pass::Brackets => "brackets",
             Pass::RunOrder => "run order",
             Pass::CutWords => "cut words",
+            Pass::BlankLines => "blank lines",
             Pass::LamAlef => "lam-alef",
         }
     }
@@ -65,7 +69,7 @@ pub struct LineChange {
     /// Line number in the extracted text, from 1.
     pub line: usize,
     pub before: String,
-    /// Empty for a line wholly joined to the line before it.
+    /// Empty for a line removed (a stray blank line) or wholly joined to the line before it.
     pub after: String,
     pub passes: Vec<Pass>,
 }
@@ -75,6 +79,8 @@ pub struct LineChange {
 struct LineOrigin {
     /// Byte offset of the line in the repaired text.
     start: usize,
+    /// Number of its (first) extracted line, from 1.
+    number: usize,
     /// Byte range of its extracted line (or lines) in the extracted text.
     extracted: Range<usize>,
 }
@@ -94,9 +100,10 @@ impl Repaired {
     pub fn unchanged(extracted: &str) -> Repaired {
         let mut origins = Vec::new();
         let mut start = 0;
-        for line in extracted.split_inclusive('\n') {
+        for (number, line) in (1..).zip(extracted.split_inclusive('\n')) {
             origins.push(LineOrigin {
                 start,
+                number,
                 extracted: start..start + line.len(),
             });
             start += line.len();
@@ -140,7 +147,7 @@ pub fn repair(extracted: &str) -> Repaired {
 ///
 /// The passes, in order: brackets (in a mirrored document), lam-alef (where the document has
 /// such words), run order (in a document that shows visual-order damage), then words cut at
-/// line ends. Each pass runs
+/// line ends and stray blank lines. Each pass runs
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let model = &model::Remembering::new(model);
@@ -185,6 +192,7 @@ fn repair_once(
             extracted: start..start + raw.len(),
             number,
             passes: Vec::new(),
+            removed: false,
         };
         start += raw.len();
         if damage.mirrored {
@@ -205,6 +213,7 @@ fn repair_once(
     }
     if damage.visual_order {
         cut_words::join_across_lines(&mut lines, model, costs, readings);
+        blank_lines::join_paragraphs(&mut lines, model);
     }
     Repaired::from_lines(extracted, lines)
 }
@@ -318,6 +327,8 @@ pub(crate) struct Line<'a> {
     /// Its line number in the extracted text, from 1.
     number: usize,
     pub(crate) passes: Vec<Pass>,
+    /// Left out of the repaired text (a stray blank line); the line before covers it.
+    pub(crate) removed: bool,
 }
 
 impl Line<'_> {
@@ -341,11 +352,14 @@ impl Repaired {
             .iter()
             .map(|o| LineOrigin {
                 start: o.start,
+                number: self.origins[o.number - 1].number,
                 extracted: self.extracted_range(o.extracted.clone()),
             })
             .collect();
         let mut changes: Vec<LineChange> = self.changes;
-        for change in next.changes {
+        for mut change in next.changes {
+            // `next` numbers the lines of this repair's text; name them as extracted.
+            change.line = self.origins[change.line - 1].number;
             match changes.iter_mut().find(|c| c.line == change.line) {
                 Some(earlier) => {
                     earlier.after = change.after;
@@ -358,7 +372,7 @@ impl Repaired {
                 None => changes.push(change),
             }
         }
-        changes.retain(|c| c.before != c.after);
+        changes.retain(|c| c.before != c.after || c.passes.contains(&Pass::BlankLines));
         changes.sort_by_key(|c| c.line);
         Repaired {
             text: next.text,
@@ -369,7 +383,7 @@ impl Repaired {
 
     fn from_lines(extracted: &str, lines: Vec<Line>) -> Repaired {
         let mut text = String::with_capacity(extracted.len());
-        let mut origins = Vec::with_capacity(lines.len());
+        let mut origins: Vec<LineOrigin> = Vec::with_capacity(lines.len());
         let mut changes = Vec::new();
         for line in lines {
             let own = &extracted[line.extracted.clone()];
@@ -378,16 +392,27 @@ impl Repaired {
                 .next()
                 .unwrap_or("")
                 .trim_end_matches(['\n', '\r']);
-            if !line.passes.is_empty() && line.text != before {
+            if !line.passes.is_empty() && (line.text != before || line.removed) {
                 changes.push(LineChange {
                     line: line.number,
                     before: before.to_owned(),
-                    after: line.text.clone(),
+                    after: if line.removed {
+                        String::new()
+                    } else {
+                        line.text.clone()
+                    },
                     passes: line.passes.clone(),
                 });
             }
+            if line.removed {
+                if let Some(previous) = origins.last_mut() {
+                    previous.extracted.end = line.extracted.end;
+                    continue;
+                }
+            }
             origins.push(LineOrigin {
                 start: text.len(),
+                number: line.number,
                 extracted: line.extracted,
             });
             text.push_str(&line.text);
@@ -415,5 +440,37 @@ mod tests {
         assert_eq!(&text[range], "سطر ثان\n");
         let last = text.find("فقرة").unwrap();
         assert_eq!(&text[repaired.extracted_range(0..last + 2)], text);
+    }
+
+    /// Lines that show visual-order damage, so that the passes for it run.
+    const DAMAGED: &str = "23المعني بالتعاون\n19المؤرخ في\n9/3إلى قراره\n";
+
+    #[test]
+    fn a_blank_line_inside_a_sentence_is_removed_and_listed() {
+        let text = format!("{DAMAGED}\nتنفيذ اتفاقية الأمم\n\nالمتحدة لمكافحة الجريمة\n\n٢- فقرة\n");
+        let repaired = repair(&text);
+        assert!(
+            repaired
+                .text
+                .contains("تنفيذ اتفاقية الأمم\nالمتحدة لمكافحة الجريمة\n\n٢- فقرة"),
+            "{}",
+            repaired.text
+        );
+        let removed = repaired
+            .changes
+            .iter()
+            .find(|c| c.passes == [Pass::BlankLines])
+            .expect("listed");
+        assert_eq!(text.lines().nth(removed.line - 1), Some(""));
+        assert_eq!(removed.after, "");
+        // The joined paragraph maps to all of its extracted lines, the blank one included.
+        let start = repaired.text.find("تنفيذ").unwrap();
+        let end = repaired.text.find("الجريمة").unwrap() + "الجريمة".len();
+        let range = repaired.extracted_range(start..end);
+        assert_eq!(
+            &text[range],
+            "تنفيذ اتفاقية الأمم\n\nالمتحدة لمكافحة الجريمة\n"
+        );
+        assert_eq!(repair(&repaired.text).text, repaired.text);
     }
 }
