@@ -11,11 +11,19 @@ fn is_alef(c: char) -> bool {
 /// Whether a word has an alef before a lam anywhere but in its article (`ال`, `وال`, `بال` …):
 /// a cheap test before asking the model.
 pub fn may_be_swapped(word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    (0..chars.len().saturating_sub(1)).any(|i| {
-        let article = i == 0 || (i == 1 && matches!(chars[0], 'و' | 'ف' | 'ب' | 'ك'));
-        is_alef(chars[i]) && chars[i + 1] == 'ل' && !article
-    })
+    let mut first = None;
+    let mut prev = None;
+    for (i, c) in word.chars().enumerate() {
+        if c == 'ل' && prev.is_some_and(is_alef) {
+            let article = i == 1 || (i == 2 && matches!(first, Some('و' | 'ف' | 'ب' | 'ك')));
+            if !article {
+                return true;
+            }
+        }
+        first = first.or(Some(c));
+        prev = Some(c);
+    }
+    false
 }
 
 /// The word with its lam-alef put right, or `None` when it needs nothing.
