@@ -3,35 +3,8 @@
 //! documents (`tests/fixtures/formats/*.mupdf.txt`), and prints the best settings:
 //! `cargo run --release --example repair_tune`. Never tune on anything else.
 
-use fahras::analysis::fold;
+use fahras::analysis::token_similarity;
 use fahras::repair::{model::CORPUS_MODEL, repair_with, Costs};
-
-fn tokens(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Token-sequence similarity, 2·LCS / (|a| + |b|).
-fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (tokens(a), tokens(b));
-    let mut row = vec![0u32; b.len() + 1];
-    for x in &a {
-        let mut diagonal = 0;
-        for (j, y) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if x == y {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    2.0 * f64::from(row[b.len()]) / (a.len() + b.len()).max(1) as f64
-}
 
 fn spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -80,7 +53,10 @@ fn main() -> anyhow::Result<()> {
                     let sim: f64 = copies
                         .iter()
                         .map(|(source, damaged)| {
-                            similarity(source, &repair_with(damaged, &*CORPUS_MODEL, &costs).text)
+                            token_similarity(
+                                source,
+                                &repair_with(damaged, &*CORPUS_MODEL, &costs).text,
+                            )
                         })
                         .fold(1.0, f64::min);
                     results.push((broken == 0, restored, sim, costs));

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use fahras::analysis::fold;
+use fahras::analysis::token_similarity;
 use fahras::repair::repair;
 use proptest::prelude::*;
 use serde::Deserialize;
@@ -111,34 +111,6 @@ fn damaged_documents_are_repaired_and_every_change_is_listed() {
     }
 }
 
-/// Tokens for comparing texts: runs of letters and digits, folded.
-fn tokens(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Token-sequence similarity, 2·LCS / (|a| + |b|).
-fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (tokens(a), tokens(b));
-    let mut row = vec![0u32; b.len() + 1];
-    for x in &a {
-        let mut diagonal = 0;
-        for (j, y) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if x == y {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    2.0 * f64::from(row[b.len()]) / (a.len() + b.len()).max(1) as f64
-}
-
 #[test]
 fn mupdf_damaged_copies_of_clean_documents_are_restored() {
     let mut worst: f64 = 1.0;
@@ -152,8 +124,8 @@ fn mupdf_damaged_copies_of_clean_documents_are_restored() {
     ] {
         let source = fixture(&format!("tests/fixtures/formats/{name}.source.txt"));
         let damaged = fixture(&format!("tests/fixtures/formats/{name}.mupdf.txt"));
-        let before = similarity(&source, &damaged);
-        let after = similarity(&source, &repair(&damaged).text);
+        let before = token_similarity(&source, &damaged);
+        let after = token_similarity(&source, &repair(&damaged).text);
         println!("{name}: similarity {before:.4} as extracted, {after:.4} repaired");
         assert!(after >= before - 0.005, "{name}: repair made it worse");
         worst = worst.min(after);

@@ -10,6 +10,7 @@
 
 mod fold;
 mod pairs;
+mod similarity;
 mod stem;
 mod tokenizer;
 
@@ -18,6 +19,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 pub use fold::{fold, fold_char, FoldFilter};
 pub use pairs::{exact_pair, is_common, stem_pair, PairFilter};
+pub use similarity::token_similarity;
 pub use stem::{stem_candidates, StemFilter};
 pub use tokenizer::{ArabicTokenizer, MAX_TOKEN_BYTES};
 
