@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::repair::{LineChange, Repaired};
+use crate::repair::{LineChange, LineMap, Repaired};
 
 pub use load::{
     catalog_corpus, find_document, load_corpus, Catalog, CatalogEntry, LoadOptions, LoadReport,
@@ -64,9 +64,8 @@ pub struct Extracted {
     pub text: String,
     /// Every line repair changed, in order.
     pub changes: Vec<LineChange>,
-    /// The repair's line map; its text and changes have moved to the document and to
-    /// `changes`, so that the text is held once.
-    lines: Repaired,
+    /// Where each line of the document's text came from.
+    lines: LineMap,
 }
 
 impl Document {
@@ -78,18 +77,17 @@ impl Document {
         file: String,
         metadata: Metadata,
         extracted: String,
-        mut repaired: Repaired,
+        repaired: Repaired,
         repair: bool,
     ) -> Document {
         let (text, extracted) = if repaired.is_unchanged() {
             (extracted, None)
         } else {
-            let text = std::mem::take(&mut repaired.text);
-            let changes = std::mem::take(&mut repaired.changes);
+            let (text, changes, lines) = repaired.into_parts();
             let kept = Extracted {
                 text: extracted,
                 changes,
-                lines: repaired,
+                lines,
             };
             (text, Some(kept))
         };

@@ -85,6 +85,29 @@ struct LineOrigin {
     extracted: Range<usize>,
 }
 
+/// Where each line of a repaired text came from in the extracted text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineMap(Vec<LineOrigin>);
+
+impl LineMap {
+    /// The byte range of the extracted text that `range` of the repaired text came from:
+    /// the whole extracted lines of the repaired lines it touches.
+    pub fn extracted_range(&self, range: Range<usize>) -> Range<usize> {
+        let origins = &self.0;
+        if origins.is_empty() {
+            return 0..0;
+        }
+        let line_of = |offset: usize| {
+            origins
+                .partition_point(|o| o.start <= offset)
+                .saturating_sub(1)
+        };
+        let first = &origins[line_of(range.start)];
+        let last = &origins[line_of(range.end.saturating_sub(1).max(range.start))];
+        first.extracted.start..last.extracted.end.max(first.extracted.start)
+    }
+}
+
 /// A document's text after repair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repaired {
@@ -92,7 +115,7 @@ pub struct Repaired {
     pub text: String,
     /// Every line that changed, in order.
     pub changes: Vec<LineChange>,
-    origins: Vec<LineOrigin>,
+    lines: LineMap,
 }
 
 impl Repaired {
@@ -111,7 +134,7 @@ impl Repaired {
         Repaired {
             text: extracted.to_owned(),
             changes: Vec::new(),
-            origins,
+            lines: LineMap(origins),
         }
     }
 
@@ -120,20 +143,14 @@ impl Repaired {
         self.changes.is_empty()
     }
 
-    /// The byte range of the extracted text that `range` of the repaired text came from:
-    /// the whole extracted lines of the repaired lines it touches.
+    /// See [`LineMap::extracted_range`].
     pub fn extracted_range(&self, range: Range<usize>) -> Range<usize> {
-        if self.origins.is_empty() {
-            return 0..0;
-        }
-        let line_of = |offset: usize| {
-            self.origins
-                .partition_point(|o| o.start <= offset)
-                .saturating_sub(1)
-        };
-        let first = &self.origins[line_of(range.start)];
-        let last = &self.origins[line_of(range.end.saturating_sub(1).max(range.start))];
-        first.extracted.start..last.extracted.end.max(first.extracted.start)
+        self.lines.extracted_range(range)
+    }
+
+    /// The text, the changed lines and the line map, for a holder that keeps them apart.
+    pub fn into_parts(self) -> (String, Vec<LineChange>, LineMap) {
+        (self.text, self.changes, self.lines)
     }
 }
 
@@ -347,19 +364,21 @@ impl Repaired {
     /// line mapped through both to the extracted lines, each changed line listed once with
     /// the passes of both. Lines keep their numbers through every pass.
     fn then(self, next: Repaired) -> Repaired {
+        let mine = &self.lines.0;
         let origins = next
-            .origins
+            .lines
+            .0
             .iter()
             .map(|o| LineOrigin {
                 start: o.start,
-                number: self.origins[o.number - 1].number,
+                number: mine[o.number - 1].number,
                 extracted: self.extracted_range(o.extracted.clone()),
             })
             .collect();
         let mut changes: Vec<LineChange> = self.changes;
         for mut change in next.changes {
             // `next` numbers the lines of this repair's text; name them as extracted.
-            change.line = self.origins[change.line - 1].number;
+            change.line = mine[change.line - 1].number;
             match changes.iter_mut().find(|c| c.line == change.line) {
                 Some(earlier) => {
                     earlier.after = change.after;
@@ -377,7 +396,7 @@ impl Repaired {
         Repaired {
             text: next.text,
             changes,
-            origins,
+            lines: LineMap(origins),
         }
     }
 
@@ -421,7 +440,7 @@ impl Repaired {
         Repaired {
             text,
             changes,
-            origins,
+            lines: LineMap(origins),
         }
     }
 }
