@@ -34,7 +34,8 @@ pub struct LoadReport {
     pub bytes: u64,
 }
 
-/// Reads every `*.txt` file under `dir`, and `dir/manifest.toml` if present.
+/// Reads every `*.txt`, `*.pdf` and `*.docx` file under `dir`, and `dir/manifest.toml` if
+/// present.
 ///
 /// A file must have a UTF-8 name, an id no other file has, and be non-empty UTF-8 text (a
 /// byte-order mark is allowed, and removed). Bad files fail the whole load with
@@ -227,7 +228,7 @@ struct CorpusFile {
 }
 
 /// The files that make up the corpus, as (path relative to `dir` with `/` separators, path),
-/// sorted: the `*.txt` files and `manifest.toml` if present. What changes here changes the
+/// sorted: the `*.txt`, `*.pdf` and `*.docx` files and `manifest.toml` if present. What changes here changes the
 /// index.
 pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     // A file whose name is not UTF-8 is listed under its lossy name: the loader reports it
@@ -244,7 +245,7 @@ pub fn corpus_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
-/// The `*.txt` files under `dir`, sorted by relative path. Hidden files and directories
+/// The `*.txt`, `*.pdf` and `*.docx` files under `dir`, sorted by relative path. Hidden files and directories
 /// (`.git`, editor backups) are not corpus; symlinks are followed, except into a directory
 /// the walk is already inside.
 fn corpus_file_list(dir: &Path) -> Result<Vec<CorpusFile>> {
@@ -290,7 +291,7 @@ fn walk(
         if name.starts_with('.') {
             continue;
         }
-        // Follows symlinks. A broken one named *.txt is still listed, so that reading it fails
+        // Follows symlinks. A broken one named like a corpus file is still listed, so that reading it fails
         // with an error naming it rather than it vanishing from the corpus.
         let is_dir = fs::metadata(&path).is_ok_and(|m| m.is_dir());
         let format = Format::of(&name);

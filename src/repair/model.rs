@@ -181,8 +181,6 @@ impl WordModel for CorpusModel {
     }
 
     fn follows(&self, prev: &str, next: &str) -> f64 {
-        let next_id = self.ids.get(next).copied();
-        let unigram = self.unigram(next_id);
         let Some(&prev_id) = self.ids.get(prev) else {
             return 0.0;
         };
@@ -190,6 +188,8 @@ impl WordModel for CorpusModel {
         if seen == 0.0 {
             return 0.0;
         }
+        let next_id = self.ids.get(next).copied();
+        let unigram = self.unigram(next_id);
         let types = f64::from(self.followers[prev_id as usize]);
         let weight = seen / (seen + types + 1.0);
         let pair = next_id

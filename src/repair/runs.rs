@@ -139,7 +139,12 @@ pub fn reorder_line(
 }
 
 fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
-    let atoms = split_unknown_words(atoms(line), model);
+    // Splitting only adds atoms, so a line too long to search is left before the model is asked.
+    let atoms = atoms(line);
+    if atoms.len() > MAX_ATOMS {
+        return None;
+    }
+    let atoms = split_unknown_words(atoms, model);
     if atoms.len() < 2 || atoms.len() > MAX_ATOMS {
         return None;
     }
