@@ -28,15 +28,15 @@ fn main() -> anyhow::Result<()> {
         .collect::<std::io::Result<_>>()?;
     let mut results = Vec::new();
     let base = Costs::default();
-    for single in [3.0, 4.0, 5.0, 6.0] {
-        for wide in [-3.0, -2.0, -1.0, 0.0] {
-            for margin in [0.0, 1.0, 2.0] {
-                for glued in [-5.0, -3.0, -1.0] {
+    for single in [3.0, 4.0, 5.0] {
+        for wide in [-3.0, -1.0] {
+            for margin in [1.0, 2.0] {
+                for kinds in [1.0, 2.0, 3.0, 4.0] {
                     let costs = Costs {
                         cut_single_space: single,
                         cut_wide_space: wide,
                         margin,
-                        cut_glued_kinds: glued,
+                        cut_spaced_kinds: kinds,
                         ..base
                     };
                     let repaired = repair_with(&context, &*CORPUS_MODEL, &costs);

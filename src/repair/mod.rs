@@ -9,6 +9,7 @@
 mod blank_lines;
 mod brackets;
 mod cut_words;
+mod digits;
 mod lam_alef;
 pub mod model;
 mod runs;
@@ -23,7 +24,7 @@ use model::{WordModel, CORPUS_MODEL};
 pub use runs::Costs;
 
 /// Bumped whenever a pass changes what it writes, so that indexes are rebuilt.
-const PASSES_VERSION: u32 = 1;
+const PASSES_VERSION: u32 = 2;
 
 /// Names what the stage writes: changes whenever its passes or its model do. The index's
 /// fingerprint includes it, so an index built by another repair is rebuilt.
@@ -40,6 +41,8 @@ pub static STAGE_VERSION: LazyLock<String> = LazyLock::new(|| {
 pub enum Pass {
     /// Brackets around right-to-left text written mirrored: `)أ(` for `(أ)`.
     Brackets,
+    /// Arabic-Indic numbers written backwards: `٨١٠٢` for `٢٠١٨`.
+    Digits,
     /// The runs of a line emitted left to right: the line's words in visual order.
     RunOrder,
     /// A blank line inside a sentence, removed so that its paragraph is one passage.
@@ -55,6 +58,7 @@ impl Pass {
     pub fn name(self) -> &'static str {
         match self {
             Pass::Brackets => "brackets",
+            Pass::Digits => "digits",
             Pass::RunOrder => "run order",
             Pass::CutWords => "cut words",
             Pass::BlankLines => "blank lines",
@@ -162,7 +166,8 @@ pub fn repair(extracted: &str) -> Repaired {
 /// Repairs a document's extracted text, asking `model` about words and their order and
 /// weighing run boundaries by `costs`.
 ///
-/// The passes, in order: brackets (in a mirrored document), lam-alef (where the document has
+/// The passes, in order: brackets (in a mirrored document), digits (in a document whose
+/// numbers read backwards), lam-alef (where the document has
 /// such words), run order (in a document that shows visual-order damage), then words cut at
 /// line ends and stray blank lines. Each pass runs
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
@@ -215,6 +220,9 @@ fn repair_once(
         if damage.mirrored {
             line.apply(Pass::Brackets, brackets::unmirror_line(&line.text));
         }
+        if damage.reversed_digits {
+            line.apply(Pass::Digits, digits::unreverse_line(&line.text));
+        }
         if damage.lam_alef {
             line.apply(
                 Pass::LamAlef,
@@ -241,7 +249,7 @@ pub fn learn_model<'a>(documents: impl IntoIterator<Item = &'a str>) -> model::C
     let mut runs = Vec::new();
     for text in documents {
         let damage = Damage::of(text, &model::CorpusModel::default());
-        let whole = !(damage.visual_order || damage.mirrored);
+        let whole = !(damage.visual_order || damage.mirrored || damage.reversed_digits);
         for line in text.lines() {
             runs.extend(runs::token_runs(line, whole));
         }
@@ -253,6 +261,7 @@ pub fn learn_model<'a>(documents: impl IntoIterator<Item = &'a str>) -> model::C
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Damage {
     mirrored: bool,
+    reversed_digits: bool,
     visual_order: bool,
     lam_alef: bool,
 }
@@ -277,6 +286,7 @@ impl Damage {
         }
         Damage {
             mirrored: brackets::is_mirrored(text),
+            reversed_digits: digits::are_reversed(text),
             // A few lines in fifty: a clean document has none.
             visual_order: visual >= 3 && visual * 50 >= lines,
             lam_alef: swapped.len() >= 3,
@@ -284,7 +294,7 @@ impl Damage {
     }
 
     fn any(self) -> bool {
-        self.mirrored || self.visual_order || self.lam_alef
+        self.mirrored || self.reversed_digits || self.visual_order || self.lam_alef
     }
 }
 

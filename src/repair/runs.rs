@@ -53,6 +53,9 @@ pub struct Costs {
     pub cut_inside_word: f64,
     /// A cut where a number, a word or a Latin run is glued to another kind.
     pub cut_glued_kinds: f64,
+    /// A cut at a single space between a number or a Latin run and a word: each is a run of
+    /// its own in a right-to-left line, so the boundary is a run boundary.
+    pub cut_spaced_kinds: f64,
     /// Two pieces of a cut word written together.
     pub join: f64,
     /// A word piece with a tatweel edge next to a whole word, or at a line end.
@@ -77,6 +80,7 @@ impl Default for Costs {
             cut_tatweel_edge: -3.0,
             cut_inside_word: 1.0,
             cut_glued_kinds: -1.0,
+            cut_spaced_kinds: 3.0,
             join: 4.0,
             tatweel_edge: 6.0,
             glued_digit: 5.0,
@@ -109,10 +113,18 @@ fn ends_sentence_part(text: &str) -> bool {
 /// The readings of lines already found in one document: a line met again (in the check of a
 /// reading, in a later round of the stage, repeated in the document) is not searched again.
 #[derive(Default)]
-pub struct Readings(RefCell<FxHashMap<String, Option<String>>>);
+pub struct Readings(RefCell<FxHashMap<String, Option<Reading>>>);
+
+/// A line's best reading with its runs reversed, and how much better than the line as it is
+/// the model finds it.
+#[derive(Debug, Clone)]
+struct Reading {
+    text: String,
+    gain: f64,
+}
 
 impl Readings {
-    fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
+    fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
         if let Some(reading) = self.0.borrow().get(line) {
             return reading.clone();
         }
@@ -130,15 +142,16 @@ pub fn reorder_line(
     readings: &Readings,
 ) -> Option<String> {
     let reordered = readings.best(line, model, costs)?;
-    // A reading the pass would reorder again is not sure enough to keep; this also makes the
-    // pass idempotent.
-    readings
-        .best(&reordered, model, costs)
-        .is_none()
-        .then_some(reordered)
+    // A reading that the pass would reorder again by as much is not sure enough to keep (a
+    // line that reads as well both ways is left as it is); one it would reorder by less is
+    // kept, and a later round of the stage takes the next step.
+    match readings.best(&reordered.text, model, costs) {
+        Some(again) if again.gain >= reordered.gain => None,
+        _ => Some(reordered.text),
+    }
 }
 
-fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<String> {
+fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
     // Splitting only adds atoms, so a line too long to search is left before the model is asked.
     let atoms = atoms(line);
     if atoms.len() > MAX_ATOMS {
@@ -155,7 +168,10 @@ fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Stri
         keys: vec![OnceCell::new(); atoms.len()],
     };
     let (as_is, (score, runs)) = search.best_reversal()?;
-    (score > as_is + costs.margin).then(|| turn_label(&marks_after_letters(&search.render(&runs))))
+    (score > as_is + costs.margin).then(|| Reading {
+        text: turn_label(&marks_after_letters(&search.render(&runs))),
+        gain: score - as_is,
+    })
 }
 
 /// `ًأولا` → `أولاً`: a mark that the reversal left before its word's first letter belongs
@@ -328,13 +344,16 @@ fn is_diacritic(c: char) -> bool {
 
 /// Whether two word pieces, the first written before the second, are one word cut in two.
 pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
-    match (ends_with_tatweel(left), starts_with_tatweel(right)) {
-        (true, true) => true,
-        (false, false) => {
-            !(model.known(left) && model.known(right)) && model.known(&format!("{left}{right}"))
-        }
-        _ => false,
+    if ends_with_tatweel(left) && starts_with_tatweel(right) {
+        return true;
     }
+    // A conjunction or preposition of one letter before a known word is written apart on
+    // purpose (`و تقرير` is no cut word), or moved there by a reading; either way not joined.
+    if matches!(left, "و" | "ف" | "ب" | "ل" | "ك") && model.known(right) {
+        return false;
+    }
+    // A tatweel on one side only is the run's own stretch: `حالـــ` + `ة`.
+    !(model.known(left) && model.known(right)) && model.known(&format!("{left}{right}"))
 }
 
 struct Search<'s, 'a> {
@@ -406,6 +425,10 @@ impl Search<'_, '_> {
             if prev.kind == Kind::Word && atom.kind == Kind::Word {
                 return self.costs.cut_inside_word;
             }
+            // `.)` at a line's start is `).` written backwards: two marks, each a run.
+            if prev.kind == Kind::Punct && atom.kind == Kind::Punct {
+                return 0.0;
+            }
             if matches!(prev.text, "/" | "(") || matches!(atom.text, "/" | ")") {
                 return CUT_NEVER;
             }
@@ -418,9 +441,12 @@ impl Search<'_, '_> {
             {
                 return self.costs.cut_single_space;
             }
-            // `و5` is how logical text writes "and 5".
+            // `و5` and `وCTOC/…` are how logical text writes "and 5": as dear to cut as a space.
+            if prev.text == "و" && matches!(atom.kind, Kind::Number | Kind::Latin) {
+                return self.costs.cut_single_space;
+            }
             let punct = prev.kind == Kind::Punct || atom.kind == Kind::Punct;
-            return if prev.kind != atom.kind && !punct && prev.text != "و" {
+            return if prev.kind != atom.kind && !punct {
                 self.costs.cut_glued_kinds
             } else {
                 0.0
@@ -440,6 +466,13 @@ impl Search<'_, '_> {
         }
         if atom.text == "/" || prev.text == "/" {
             return self.costs.cut_wide_space;
+        }
+        let kinds = [prev.kind, atom.kind];
+        if atom.gap == 1
+            && kinds.contains(&Kind::Word)
+            && (kinds.contains(&Kind::Number) || kinds.contains(&Kind::Latin))
+        {
+            return self.costs.cut_spaced_kinds;
         }
         if atom.gap >= 2 {
             // Two spaces after an unknown word that one more letter would make known are a
@@ -500,7 +533,8 @@ impl Search<'_, '_> {
         if atom.kind == Kind::Number && label && atom.text.chars().count() <= 3 {
             score -= self.costs.label_at_end;
         }
-        if atom.kind == Kind::Punct && opens(atom.text) {
+        // An opening mark, or a conjunction that logical text writes against its word.
+        if (atom.kind == Kind::Punct && opens(atom.text)) || atom.text == "و" {
             score -= self.costs.punct_at_edge;
         }
         score

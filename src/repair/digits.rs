@@ -1,0 +1,75 @@
+//! Digits: an extractor that reverses each right-to-left segment character by character and
+//! counts Arabic-Indic digits as right-to-left (PyMuPDF's `get_text()` on some PDFs) writes
+//! `٨١٠٢` for `٢٠١٨` and `٨/٤` for `٤/٨`, throughout the document. Logical text never starts
+//! a number of two digits or more with a zero and often ends one with it (`١٠`, `٢٠٣٠`);
+//! reversed numbers do the opposite. A document whose numbers lean that way has each
+//! Arabic-Indic number, with the separators inside it, written backwards again.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A number in Arabic-Indic (or Eastern Arabic-Indic) digits, with the separators a number
+/// holds between its digits: `٢٠١٨`, `٤/٨`, `١٥-١٩`, `٣٫٥`.
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[٠-٩۰-۹]+(?:[/.,،٫:\-][٠-٩۰-۹]+)*").expect("valid number regex"));
+
+fn is_zero(c: char) -> bool {
+    matches!(c, '٠' | '۰')
+}
+
+/// Whether the document's Arabic-Indic numbers are written backwards.
+pub fn are_reversed(text: &str) -> bool {
+    let (mut leading, mut trailing) = (0usize, 0usize);
+    for number in NUMBER.find_iter(text) {
+        // Each part between separators is one number (`١٠/٢` is ten over two).
+        for part in number.as_str().split(|c: char| !c.is_numeric()) {
+            let mut digits = part.chars();
+            let (Some(first), Some(last)) = (digits.next(), part.chars().next_back()) else {
+                continue;
+            };
+            if part.chars().count() < 2 {
+                continue;
+            }
+            leading += usize::from(is_zero(first));
+            trailing += usize::from(is_zero(last));
+        }
+    }
+    // Three numbers with a leading zero, and more of them than with a trailing one: a
+    // document in order has almost none (a time `٠٩:٣٠`, a code).
+    leading >= 3 && leading > 2 * trailing
+}
+
+/// The line with each Arabic-Indic number written the other way round.
+pub fn unreverse_line(line: &str) -> String {
+    NUMBER
+        .replace_all(line, |caps: &regex::Captures| {
+            caps[0].chars().rev().collect::<String>()
+        })
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_written_backwards_are_turned_round() {
+        assert_eq!(
+            unreverse_line("في قراره ٨/٤، لعام ٨١٠٢ الفترة ٩١٠٢-٨١٠٢"),
+            "في قراره ٤/٨، لعام ٢٠١٨ الفترة ٢٠١٨-٢٠١٩"
+        );
+        // Western digits are a left-to-right run, never reversed.
+        assert_eq!(unreverse_line("CTOC/COP/2018/1"), "CTOC/COP/2018/1");
+    }
+
+    #[test]
+    fn a_document_is_reversed_when_its_numbers_lead_with_zeros() {
+        assert!(are_reversed("عام ٨١٠٢ وعام ٠٣٠٢ و٠١ دول و٠٦ دولة و٠٢ طرفا"));
+        assert!(!are_reversed(
+            "عام ٢٠١٨ وعام ٢٠٣٠ و١٠ دول و٦٠ دولة و٢٠ طرفا"
+        ));
+        // Too few numbers to tell.
+        assert!(!are_reversed("البند ٠٥ من جدول الأعمال"));
+    }
+}
