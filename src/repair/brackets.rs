@@ -1,8 +1,8 @@
 //! Brackets: an extractor that reverses right-to-left runs without mirroring their brackets
 //! writes `)أ(` for `(أ)`, throughout the document and not only on reversed lines. A document
-//! is mirrored when brackets around Arabic read `)…(` more often than `(…)`; then each pair
-//! read that way round that holds no Latin letter is turned round. Latin text inside the
-//! brackets (`(CTOC/COP/2012/1)`) is a left-to-right run, whose brackets are right already.
+//! is mirrored when brackets around Arabic read `)…(` more often than `(…)`; then each of its
+//! brackets is turned round, except those against Latin text (`(CTOC/COP/2012/1)`): that is a
+//! left-to-right run, whose brackets are right already.
 
 use std::sync::LazyLock;
 
@@ -18,10 +18,10 @@ static MIRRORED: LazyLock<Regex> = LazyLock::new(|| {
 static UPRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\(([^()\s]|[^()\s][^()\n]{0,78}[^()\s])\)").expect("valid bracket regex")
 });
-/// A pair read mirrored on a line: tight around its content, or a short label with one
-/// space on one side as MuPDF writes it (`) ز(`).
-static MIRRORED_PAIR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\)( ?)([^()\s](?:[^()\n]{0,78}[^()\s])?)( ?)\(").expect("valid bracket regex")
+/// A one-letter label with a space on one side inside its brackets, as MuPDF writes it
+/// (`( ز)` once turned round).
+static LOOSE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\((?: ([^()\s]{1,3})|([^()\s]{1,3}) )\)").expect("valid bracket regex")
 });
 
 fn around_arabic(re: &Regex, text: &str) -> usize {
@@ -38,31 +38,29 @@ pub fn is_mirrored(text: &str) -> bool {
     mirrored >= 2 && mirrored > around_arabic(&UPRIGHT, text)
 }
 
-/// A line of a mirrored document with its brackets turned round: each pair read `)…(` around
-/// Arabic or digits and no Latin letter, the same pairs [`is_mirrored`] counts. Pairs read the
-/// right way round, and the text between two of them, are left alone.
+/// A line of a mirrored document with its brackets turned round. Every bracket is turned, one
+/// by one, so that a pair split across two runs (`المنظمة(` … `)المادة`) is turned too, except
+/// a bracket against a Latin letter or digit: that is a left-to-right run's own (`(CTOC/…)`).
 pub fn unmirror_line(line: &str) -> String {
-    MIRRORED_PAIR
-        .replace_all(line, |caps: &regex::Captures| {
-            let inner = &caps[2];
-            let whole = caps.get(0).expect("the whole match");
-            // Brackets of a Latin run (`(CTOC/COP/2012/1) و(CTOC/…)`) touch its letters.
-            let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if latin(line[..whole.start()].chars().next_back())
-                || latin(line[whole.end()..].chars().next())
-            {
-                return caps[0].to_owned();
-            }
-            let loose = !caps[1].is_empty() || !caps[3].is_empty();
-            let turns = !(loose
-                && (caps[1].is_empty() == caps[3].is_empty() || inner.chars().count() > 3))
-                && inner.chars().any(|c| is_arabic_letter(c) || c.is_numeric())
-                && !inner.chars().any(|c| c.is_ascii_alphabetic());
-            if turns {
-                format!("({inner})")
-            } else {
-                caps[0].to_owned()
-            }
+    let chars: Vec<char> = line.chars().collect();
+    let latin = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+    };
+    let turned: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            '(' | ')' if latin(i.checked_sub(1)) || latin(Some(i + 1)) => c,
+            '(' => ')',
+            ')' => '(',
+            _ => c,
+        })
+        .collect();
+    LOOSE_LABEL
+        .replace_all(&turned, |caps: &regex::Captures| {
+            let inner = caps.get(1).or(caps.get(2)).expect("one side matched");
+            format!("({})", inner.as_str())
         })
         .into_owned()
 }
@@ -91,15 +89,16 @@ mod tests {
     }
 
     #[test]
-    fn pairs_the_right_way_round_and_the_text_between_them_stay() {
-        for line in [
-            "انظر الوثيقتين (CTOC/COP/2012/1) و(CTOC/COP/2012/2)",
-            "(أ) نص (ب)",
-            "(أ) و (ب)",
-            "وأستراليا )( مقدما",
-        ] {
-            assert_eq!(unmirror_line(line), line);
-        }
+    fn a_pair_split_across_runs_and_the_gap_between_pairs_are_turned_too() {
+        assert_eq!(
+            unmirror_line("نقل الأشخاص )المادة 17 من اتفاقية الجريمة المنظمة("),
+            "نقل الأشخاص (المادة 17 من اتفاقية الجريمة المنظمة)"
+        );
+        assert_eq!(unmirror_line(")أ( و )ب("), "(أ) و (ب)");
+        assert_eq!(
+            unmirror_line("انظر الوثيقتين (CTOC/COP/2012/1) و(CTOC/COP/2012/2)"),
+            "انظر الوثيقتين (CTOC/COP/2012/1) و(CTOC/COP/2012/2)"
+        );
     }
 
     #[test]
