@@ -62,8 +62,8 @@ fn gold_lines_are_restored_and_logical_lines_kept() {
     for miss in &misses {
         println!("{miss}");
     }
-    // Measured 18 of 30 (see the README); the target is 27.
-    assert!(restored >= 18, "{restored} of {} restored", gold.len());
+    // Measured 19 of 30 (see the README).
+    assert!(restored >= 19, "{restored} of {} restored", gold.len());
 }
 
 #[test]
@@ -126,13 +126,13 @@ fn mupdf_damaged_copies_of_clean_documents_are_restored() {
         let damaged = fixture(&format!("tests/fixtures/formats/{name}.mupdf.txt"));
         let before = token_similarity(&source, &damaged);
         let after = token_similarity(&source, &repair(&damaged).text);
-        println!("{name}: similarity {before:.4} as extracted, {after:.4} repaired");
+        println!("{name}: similarity {before:.5} as extracted, {after:.5} repaired");
         assert!(after >= before - 0.005, "{name}: repair made it worse");
         worst = worst.min(after);
     }
     println!("lowest similarity after repair: {worst:.4}");
-    // Measured 0.979 (see the README); the target is 0.98.
-    assert!(worst >= 0.975, "lowest similarity {worst:.4}");
+    // Measured 0.982 (see the README).
+    assert!(worst >= 0.98, "lowest similarity {worst:.4}");
 }
 
 /// Letters and digits of a text, sorted: what repair must keep.

@@ -485,15 +485,6 @@ impl Search<'_, '_> {
         self.costs.cut_single_space
     }
 
-    /// Whether a cut before atom `c` is worth trying: where something marks a boundary.
-    fn may_cut(&self, c: usize) -> bool {
-        let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
-        prev.kind != atom.kind
-            || self.is_fragment(prev)
-            || self.is_fragment(atom)
-            || self.cut(c) < self.costs.cut_single_space
-    }
-
     fn lost_a_letter(&self, word: &str) -> bool {
         if self.model.known(word) {
             return false;
@@ -526,10 +517,15 @@ impl Search<'_, '_> {
         let atom = &self.atoms[last];
         let mut score = 0.0;
         // A list label (`-١`, `-27`) at the end of a line: labels come first. As extracted,
-        // the dash must stand apart from what precedes it, so that a range (`١٥-١٩`) is not
-        // taken for one.
+        // the dash must stand apart from a number before it, so that a range (`١٥-١٩`) is not
+        // taken for one; against a word (`بتنفيذ-٢`) it is a label.
         let dash = before.filter(|&b| self.atoms[b].text == "-");
-        let label = dash.is_some_and(|b| b + 1 != last || b == 0 || self.atoms[b].gap > 0);
+        let label = dash.is_some_and(|b| {
+            b + 1 != last
+                || b == 0
+                || self.atoms[b].gap > 0
+                || self.atoms[b - 1].kind != Kind::Number
+        });
         if atom.kind == Kind::Number && label && atom.text.chars().count() <= 3 {
             score -= self.costs.label_at_end;
         }
@@ -543,9 +539,10 @@ impl Search<'_, '_> {
     /// The line as it is, and its best reading with at least two runs reversed.
     fn best_reversal(&self) -> Option<(f64, (f64, Runs))> {
         let n = self.atoms.len();
-        // Only where a cut may pay: a marked boundary, a change of kind, a fragment; a single
-        // space between two whole words never does on its own.
-        let starts: Vec<usize> = (1..n).filter(|&c| self.may_cut(c)).collect();
+        // Wherever a cut is not ruled out: the extractor's spans are not marked in the text,
+        // and many begin at a single space between two whole words, which only the model
+        // can tell from a space inside a run.
+        let starts: Vec<usize> = (1..n).filter(|&c| self.cut(c) < CUT_NEVER).collect();
         if starts.is_empty() {
             return None;
         }
