@@ -140,6 +140,8 @@ pub struct Stats {
     pub years: BTreeMap<u64, u64>,
     pub index_bytes: u64,
     pub corpus_bytes: u64,
+    /// Corpus files the index leaves out (built with `--skip-bad-files`), with the reason.
+    pub skipped_files: Vec<String>,
 }
 
 impl Engine {
@@ -226,6 +228,7 @@ impl Engine {
             years: numbered_facets(&counts, "/year"),
             index_bytes: directory_bytes(&self.open.generation),
             corpus_bytes: meta.bytes,
+            skipped_files: meta.skipped.clone(),
         })
     }
 }

@@ -8,9 +8,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use serde_json::json;
 
-use super::Shared;
+use super::{BuildStatus, Shared};
+use crate::search::browse::Stats;
 use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::Error;
 
@@ -247,10 +249,20 @@ pub async fn document(
     }
 }
 
-/// `GET /api/stats`: documents, passages, passages per session and year, sizes.
+/// The figures of the index served, and how the server's own builds went.
+#[derive(Serialize)]
+struct ServedStats {
+    #[serde(flatten)]
+    stats: Stats,
+    build: BuildStatus,
+}
+
+/// `GET /api/stats`: documents, passages, passages per session and year, sizes, files left
+/// out, and the state of the builds that follow the corpus.
 pub async fn stats(State(shared): State<Shared>) -> Result<Response, ApiError> {
     let stats = with_engine(&shared, Engine::stats).await?;
-    Ok(Json(stats).into_response())
+    let build = shared.build_status();
+    Ok(Json(ServedStats { stats, build }).into_response())
 }
 
 pub async fn not_found() -> ApiError {
