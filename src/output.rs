@@ -332,6 +332,7 @@ mod tests {
             total_hits: 1,
             took_ms: 0.5,
             by_session: BTreeMap::from([(10, 1)]),
+            by_year: BTreeMap::from([(2020, 1)]),
             by_article: BTreeMap::new(),
             hits: vec![Hit {
                 doc: "004".into(),
