@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn plain_output_has_no_escapes_and_one_line_snippets() {
         let plain = printed(false);
-        assert!(plain.starts_with("1 passages match (0.5 ms); by session 10: 1\n"));
+        assert!(plain.starts_with("1 passage matches (0.5 ms); by session 10: 1\n"));
         assert!(plain.contains("\n5. 004 · session 10 · passage 3 ¶12 · score 2.00\n"));
         assert!(plain.contains("   …تسليم المجرمين والمساعدة\n"), "{plain}");
         assert!(!plain.contains('\x1b') && !plain.contains(RLI));

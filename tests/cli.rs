@@ -434,3 +434,33 @@ fn a_corrupt_index_gives_a_clear_error_that_says_how_to_rebuild() {
     assert_eq!(ws.run(&["index"]).code, 0);
     assert_eq!(ws.run(&["search", "تسليم"]).code, 0);
 }
+
+#[test]
+fn a_phrase_marks_only_where_the_whole_phrase_occurs() {
+    let text = "وفقا للمادة 16 من الاتفاقية، طلبت الدول من الأمانة أن تعرض الاتفاقية على الدول الأخرى.";
+    let ws = Workspace::with_files(&[("p.txt", text.as_bytes())]);
+    let marked = |query: &str| -> Vec<String> {
+        let json = ws.run(&["search", "--json", query]).json();
+        let hit = &json["hits"][0];
+        let text = hit["text"].as_str().unwrap();
+        hit["highlights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        marked("\"المادة 16 من الاتفاقية\""),
+        ["للمادة", "16", "من", "الاتفاقية"]
+    );
+    // A word beside the phrase is marked wherever it occurs; the phrase only where it is whole.
+    assert_eq!(
+        marked("\"المادة 16 من الاتفاقية\" الدول"),
+        ["للمادة", "16", "من", "الاتفاقية", "الدول", "الدول"]
+    );
+    // Without quotes every word is marked wherever it occurs.
+    assert_eq!(marked("الاتفاقية").len(), 2);
+}

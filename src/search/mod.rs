@@ -163,7 +163,8 @@ impl Engine {
             collect::collect(&self.segments, &plan, request.limit, request.offset)?;
         let by_article = collect::articles(&self.segments, &*plan.count, fields.facets)?;
 
-        let snippets = snippet::Snippets::new(searcher, &*plan.highlight, fields)?;
+        let snippets =
+            snippet::Snippets::new(searcher, &*plan.highlight, fields, plan.marks.clone())?;
         let hits = top
             .into_iter()
             .map(|(score, address)| self.hit(searcher, address, score, &snippets))
