@@ -368,15 +368,22 @@ fn a_bad_query_is_explained_on_the_page() {
     let query = "\"الجريمة المنظمة";
     let answer = site.api(&format!("/api/search?q={}", encode(query)));
     assert_eq!(answer["error"]["code"], "bad_query", "{answer}");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at character 1"));
     let dom = site.dom(&format!("/?q={}", encode(query)));
     let message = tags_where(&dom, "div", "id", "message");
     assert_eq!(attr(message[0], "hidden"), None, "the message is shown");
-    let sentence = escaped(answer["error"]["message"].as_str().unwrap());
+    // An Arabic sentence with the position, and none of the server's English.
+    let sentence = "علامة التنصيص عند الحرف <bdi dir=\"ltr\">1</bdi> لم تُغلق.";
     assert!(
-        dom.contains(&sentence),
+        dom.contains(sentence),
         "«{sentence}» is not on the page:\n{}",
         shown(&dom)
     );
+    let english = escaped(answer["error"]["message"].as_str().unwrap());
+    assert!(!dom.contains(&english), "{}", shown(&dom));
 }
 
 /// The document the "as extracted" toggle is tried on: a short one of the bundled corpus.
@@ -395,12 +402,24 @@ fn passage_html(dom: &str, passage: u64) -> String {
 }
 
 /// The text of the passage's `<p class="passage-text…">`, still escaped as HTML.
+/// The text of the passage's `<p class="passage-text…">` (or `<h2>`, `<h3>` for a heading),
+/// still escaped as HTML.
 fn passage_text(html: &str) -> String {
-    Regex::new(r#"(?s)<p\b[^>]*class="passage-text[^"]*"[^>]*>(.*?)</p>"#)
+    Regex::new(r#"(?s)<(p|h2|h3)\b[^>]*class="passage-text[^"]*"[^>]*>(.*?)</(p|h2|h3)>"#)
         .unwrap()
         .captures(html)
-        .unwrap_or_else(|| panic!("no passage text in {html}"))[1]
+        .unwrap_or_else(|| panic!("no passage text in {html}"))[2]
         .to_owned()
+}
+
+/// A passage's text as the page shows it: without the Markdown heading markers and
+/// escaping backslashes of the text files.
+fn displayed(text: &str) -> String {
+    let headings = Regex::new(r"(?m)^#{1,6}[ \t]+").unwrap();
+    let escapes = Regex::new(r"\\([\\`*_{}\[\]()#+\-.!|<>])").unwrap();
+    escapes
+        .replace_all(&headings.replace_all(text, ""), "$1")
+        .into_owned()
 }
 
 #[test]
@@ -437,7 +456,7 @@ fn each_repaired_passage_of_a_document_offers_its_text_as_extracted() {
         let text = passage_text(&passage_html(&dom, n));
         assert_eq!(
             text,
-            escaped(passage["text"].as_str().unwrap()),
+            escaped(&displayed(passage["text"].as_str().unwrap())),
             "passage {n}"
         );
     }
@@ -571,7 +590,7 @@ fn the_as_extracted_toggle_shows_a_passage_as_extracted_and_back() {
     let passages = document["passages"].as_array().unwrap();
     let text_of = |n: u64| {
         let passage = passages.iter().find(|p| p["passage"] == n).unwrap();
-        escaped(passage["text"].as_str().unwrap())
+        escaped(&displayed(passage["text"].as_str().unwrap()))
     };
     let [(first, first_extracted), (second, _)] = &proxy.extracted[..] else {
         unreachable!("two passages are given a text as extracted");
