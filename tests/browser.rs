@@ -6,6 +6,8 @@
 //! machine with only a Rust toolchain; with `FAHRAS_REQUIRE_BROWSER=1` (CI sets it) a
 //! missing Chromium fails them instead.
 
+#[path = "common/cdp.rs"]
+mod cdp;
 mod common;
 
 use std::collections::HashSet;
@@ -32,6 +34,11 @@ struct Site {
 }
 
 impl Site {
+    /// The site, when there is a browser to test it with (see [`browser_available`]).
+    fn for_browser() -> Option<Site> {
+        browser_available().then(Site::start)
+    }
+
     fn start() -> Site {
         let index = tempfile::tempdir().unwrap();
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
@@ -116,18 +123,8 @@ fn rendered_dom(url: &str) -> String {
     let log_file = dir.path().join("chromium.log");
     let mut chromium = KillOnDrop(
         Command::new(chromium())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=10000",
-            ])
+            .args(cdp::HEADLESS)
+            .arg("--virtual-time-budget=10000")
             .arg(format!(
                 "--user-data-dir={}",
                 dir.path().join("profile").display()
@@ -248,10 +245,9 @@ fn highlighted_words(search: &Value) -> HashSet<String> {
 
 #[test]
 fn a_search_url_shows_its_hits_with_the_matched_words_marked() {
-    if !browser_available() {
+    let Some(site) = Site::for_browser() else {
         return;
-    }
-    let site = Site::start();
+    };
     let search = site.api(&format!("/api/search?q={}", encode(QUERY)));
     let dom = site.dom(&format!("/?q={}", encode(QUERY)));
 
@@ -301,10 +297,9 @@ fn a_search_url_shows_its_hits_with_the_matched_words_marked() {
 
 #[test]
 fn the_session_filter_link_keeps_only_that_session() {
-    if !browser_available() {
+    let Some(site) = Site::for_browser() else {
         return;
-    }
-    let site = Site::start();
+    };
     let dom = site.dom(&format!("/?q={}", encode(QUERY)));
     let href = attr(session_filter(&dom, "11"), "href").unwrap();
     assert!(
@@ -333,10 +328,9 @@ fn the_session_filter_link_keeps_only_that_session() {
 
 #[test]
 fn a_hit_opens_its_document_at_the_passage() {
-    if !browser_available() {
+    let Some(site) = Site::for_browser() else {
         return;
-    }
-    let site = Site::start();
+    };
     let dom = site.dom(&format!("/?q={}", encode(QUERY)));
     let link = tags_of_class(&dom, "a", "hit-link");
     assert!(!link.is_empty(), "{}", shown(&dom));
@@ -361,10 +355,9 @@ fn a_hit_opens_its_document_at_the_passage() {
 
 #[test]
 fn a_bad_query_is_explained_on_the_page() {
-    if !browser_available() {
+    let Some(site) = Site::for_browser() else {
         return;
-    }
-    let site = Site::start();
+    };
     let query = "\"الجريمة المنظمة";
     let answer = site.api(&format!("/api/search?q={}", encode(query)));
     assert_eq!(answer["error"]["code"], "bad_query", "{answer}");
@@ -424,10 +417,9 @@ fn displayed(text: &str) -> String {
 
 #[test]
 fn each_repaired_passage_of_a_document_offers_its_text_as_extracted() {
-    if !browser_available() {
+    let Some(site) = Site::for_browser() else {
         return;
-    }
-    let site = Site::start();
+    };
     let document = site.api(&format!("/api/doc/{DAMAGED_DOC}"));
     let passages = document["passages"].as_array().unwrap();
     let dom = site.dom(&format!("/doc/{DAMAGED_DOC}"));
@@ -581,10 +573,9 @@ fn proxy_one(mut stream: std::net::TcpStream, upstream: &str, given: &[(u64, Str
 
 #[test]
 fn the_as_extracted_toggle_shows_a_passage_as_extracted_and_back() {
-    if !browser_available() {
+    let Some(site) = Site::for_browser() else {
         return;
-    }
-    let site = Site::start();
+    };
     let proxy = Proxy::start(&site);
     let document = site.api(&format!("/api/doc/{DOC}"));
     let passages = document["passages"].as_array().unwrap();
@@ -631,4 +622,350 @@ fn the_as_extracted_toggle_shows_a_passage_as_extracted_and_back() {
         let button = tags_of_class(&html, "button", "as-extracted")[0];
         assert_eq!(attr(button, "aria-pressed").as_deref(), Some("false"));
     }
+}
+
+// ---- Flows clicked through as a person does, with real input events -----------------------
+
+/// Chromium on the site, driven over the DevTools protocol.
+fn browse(site: &Site, path: &str) -> cdp::Chrome {
+    let mut chrome = cdp::Chrome::start(&chromium());
+    chrome.goto(&site.url(path));
+    chrome
+}
+
+/// Chromium on the site's first page, once its script has drawn it.
+fn landing(site: &Site) -> cdp::Chrome {
+    let mut chrome = browse(site, "/");
+    chrome.wait_for(
+        "the landing page",
+        "document.querySelector('.landing') !== null",
+    );
+    chrome
+}
+
+/// The number of elements `selector` matches.
+fn count(chrome: &mut cdp::Chrome, selector: &str) -> u64 {
+    let quoted = serde_json::to_string(selector).unwrap();
+    chrome
+        .eval(&format!("document.querySelectorAll({quoted}).length"))
+        .as_u64()
+        .unwrap()
+}
+
+/// Waits for results whose total is `total` to be on screen.
+fn wait_for_total(chrome: &mut cdp::Chrome, total: &Value) {
+    chrome.wait_for(
+        &format!("results with {total} hits"),
+        &format!(
+            "(() => {{ const s = document.getElementById('summary');
+              return s && s.getAttribute('data-total') === '{total}'; }})()"
+        ),
+    );
+}
+
+fn search_params(chrome: &mut cdp::Chrome) -> Value {
+    chrome.eval(
+        "Object.fromEntries([...new URLSearchParams(location.search)].map(([k, v]) => [k, v]))",
+    )
+}
+
+#[test]
+fn typing_a_query_and_pressing_enter_shows_its_hits() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    let search = site.api(&format!("/api/search?q={}", encode(QUERY)));
+    let mut chrome = landing(&site);
+    chrome.type_into("#q", QUERY);
+    chrome.press_enter();
+    wait_for_total(&mut chrome, &search["total_hits"]);
+    assert_eq!(search_params(&mut chrome)["q"], QUERY);
+    assert_eq!(
+        count(&mut chrome, "li.hit"),
+        search["hits"].as_array().unwrap().len() as u64
+    );
+    assert!(count(&mut chrome, "li.hit mark") > 0);
+    assert_eq!(count(&mut chrome, "#chips"), 0, "no filter, no chip");
+    chrome.assert_no_exceptions();
+}
+
+#[test]
+fn every_active_filter_is_a_chip_that_removes_it() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    // An article filter alone: the box is empty, the chip says what filters.
+    let mut chrome = browse(&site, "/?article=16");
+    let cited = site.api("/api/search?article=16");
+    wait_for_total(&mut chrome, &cited["total_hits"]);
+    assert_eq!(chrome.eval("document.getElementById('q').value"), "");
+    assert_eq!(
+        count(
+            &mut chrome,
+            "#chips a.chip[data-chip=article][data-value='16']"
+        ),
+        1
+    );
+
+    // A new search keeps the filter, and says so.
+    chrome.type_into("#q", "التعاون");
+    chrome.press_enter();
+    let both = site.api(&format!("/api/search?q={}&article=16", encode("التعاون")));
+    wait_for_total(&mut chrome, &both["total_hits"]);
+    assert_eq!(count(&mut chrome, "#chips a.chip[data-chip=article]"), 1);
+
+    // Removing the chip removes the filter and keeps the words.
+    chrome.click("#chips a.chip[data-chip=article]");
+    let words = site.api(&format!("/api/search?q={}", encode("التعاون")));
+    wait_for_total(&mut chrome, &words["total_hits"]);
+    let params = search_params(&mut chrome);
+    assert_eq!(params["q"], "التعاون");
+    assert!(params.get("article").is_none(), "{params}");
+    assert_eq!(count(&mut chrome, "#chips"), 0);
+
+    // Filters written in the query are chips too, and a document is named by its symbol.
+    let q = format!("{QUERY} decision:6/1 symbol:CTOC/COP/*");
+    chrome.goto(&site.url(&format!("/?q={}&doc={DAMAGED_DOC}", encode(&q))));
+    chrome.wait_for(
+        "the chips",
+        "document.querySelectorAll('#chips a.chip').length === 3",
+    );
+    let doc_chip =
+        chrome.eval("document.querySelector('#chips a.chip[data-chip=doc]').textContent");
+    assert!(
+        doc_chip.as_str().unwrap().contains("CTOC/COP/2012/1"),
+        "{doc_chip}"
+    );
+    assert!(
+        !doc_chip.as_str().unwrap().contains(DAMAGED_DOC),
+        "{doc_chip}"
+    );
+    chrome.click("#chips a.chip[data-chip=decision]");
+    chrome.wait_for(
+        "the decision filter gone",
+        "!new URLSearchParams(location.search).get('q').includes('decision:')",
+    );
+    let params = search_params(&mut chrome);
+    assert_eq!(
+        params["q"],
+        format!("{QUERY} symbol:CTOC/COP/*"),
+        "{params}"
+    );
+    assert_eq!(params["doc"], DAMAGED_DOC, "{params}");
+    chrome.assert_no_exceptions();
+}
+
+#[test]
+fn the_year_facet_counts_and_narrows_and_offers_no_dead_end() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    let search = site.api(&format!("/api/search?q={}", encode(QUERY)));
+    let mut chrome = browse(&site, &format!("/?q={}", encode(QUERY)));
+    wait_for_total(&mut chrome, &search["total_hits"]);
+    let offered = chrome.eval(
+        "Object.fromEntries([...document.querySelectorAll('a.facet[data-filter=year][data-value]')]
+           .filter((a) => a.dataset.value).map((a) => [a.dataset.value, Number(a.querySelector('.count').textContent)]))",
+    );
+    let by_year = &search["by_year"];
+    assert_eq!(offered, *by_year, "each year with matches, with its count");
+    assert!(by_year
+        .as_object()
+        .unwrap()
+        .values()
+        .all(|n| n.as_u64() > Some(0)));
+
+    chrome.click("a.facet[data-filter=year][data-value='2022']");
+    let narrowed = site.api(&format!("/api/search?q={}&year=2022", encode(QUERY)));
+    wait_for_total(&mut chrome, &narrowed["total_hits"]);
+    assert_eq!(narrowed["total_hits"], by_year["2022"]);
+    assert_eq!(
+        count(
+            &mut chrome,
+            "#chips a.chip[data-chip=year][data-value='2022']"
+        ),
+        1
+    );
+    // Sessions on offer are those with matches in 2022.
+    let sessions = chrome.eval(
+        "[...document.querySelectorAll('a.facet[data-filter=session]')].map((a) => a.dataset.value).filter(Boolean)",
+    );
+    let expected: Vec<&String> = narrowed["by_session"].as_object().unwrap().keys().collect();
+    assert_eq!(sessions, serde_json::json!(expected));
+    chrome.assert_no_exceptions();
+}
+
+#[test]
+fn an_article_opens_its_citing_passages_and_scopes_the_search_box() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    let articles = site.api("/api/articles");
+    let mut chrome = landing(&site);
+    chrome.click(".site-nav a[href='/articles']");
+    chrome.wait_for(
+        "the articles",
+        "document.querySelectorAll('tr.article-row').length === 41",
+    );
+    let translated = articles
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["arabic_is_translation"] == true)
+        .count() as u64;
+    assert_eq!(count(&mut chrome, "tr.article-row .translated"), translated);
+    let shown_total = chrome
+        .eval("document.querySelector('tr.article-row[data-article=\"16\"] .total').textContent");
+    assert_eq!(shown_total, articles[15]["total_passages"].to_string());
+
+    chrome.click("tr.article-row[data-article='16'] a.article-link");
+    let report = site.api("/api/articles/16");
+    wait_for_total(&mut chrome, &report["total_passages"]);
+    let groups = chrome.eval(
+        "[...document.querySelectorAll('.session-group')].map((g) => [g.dataset.session, g.querySelectorAll('li.hit').length])",
+    );
+    let expected: Vec<Value> = report["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let session = g["session"]
+                .as_u64()
+                .map_or(String::new(), |s| s.to_string());
+            serde_json::json!([session, g["passages"].as_array().unwrap().len()])
+        })
+        .collect();
+    assert_eq!(groups, Value::from(expected), "newest session first");
+
+    // The search box searches inside the article.
+    chrome.type_into("#q", "التعاون");
+    chrome.press_enter();
+    let inside = site.api(&format!("/api/search?q={}&article=16", encode("التعاون")));
+    wait_for_total(&mut chrome, &inside["total_hits"]);
+    assert_eq!(search_params(&mut chrome)["article"], "16");
+    assert_eq!(count(&mut chrome, "#chips a.chip[data-chip=article]"), 1);
+    chrome.assert_no_exceptions();
+}
+
+#[test]
+fn a_document_opens_from_the_list_with_its_outline() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    let docs = site.api("/api/docs");
+    let mut chrome = landing(&site);
+    chrome.click(".site-nav a[href='/docs']");
+    let rows = docs.as_array().unwrap().len() as u64;
+    chrome.wait_for(
+        "the documents",
+        &format!("document.querySelectorAll('tr.doc-row').length === {rows}"),
+    );
+    let listed =
+        chrome.eval("[...document.querySelectorAll('tr.doc-row')].map((r) => r.dataset.doc)");
+    let expected: Vec<&Value> = docs.as_array().unwrap().iter().map(|d| &d["doc"]).collect();
+    assert_eq!(listed, serde_json::json!(expected));
+
+    chrome.click(&format!("tr.doc-row[data-doc='{DOC}'] a.doc-link"));
+    let document = site.api(&format!("/api/doc/{DOC}"));
+    let passages = document["passages"].as_array().unwrap().len();
+    chrome.wait_for(
+        "the document",
+        &format!("document.querySelectorAll('section.passage').length === {passages}"),
+    );
+    let outline = document["outline"].as_array().unwrap().len() as u64;
+    assert!(outline > 0);
+    assert_eq!(count(&mut chrome, "nav.outline li"), outline);
+    // Headings read as headings, without their Markdown markers.
+    let headings =
+        chrome.eval("[...document.querySelectorAll('.passage-heading')].map((e) => e.textContent)");
+    let headings = headings.as_array().unwrap();
+    assert!(!headings.is_empty());
+    assert!(
+        headings
+            .iter()
+            .all(|t| !t.as_str().unwrap().starts_with('#')),
+        "{headings:?}"
+    );
+    assert!(!chrome
+        .eval("document.querySelector('.passages').textContent")
+        .as_str()
+        .unwrap()
+        .contains("\\*"));
+    chrome.assert_no_exceptions();
+}
+
+#[test]
+fn a_hit_opens_its_passage_in_view_with_the_query_marked() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    let search = site.api(&format!("/api/search?q={}", encode(QUERY)));
+    let mut chrome = browse(&site, &format!("/?q={}", encode(QUERY)));
+    wait_for_total(&mut chrome, &search["total_hits"]);
+    // A hit far down its document, so that opening it must scroll.
+    let deep = search["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|h| h["passage"].as_u64() > Some(20))
+        .expect("a hit deep in its document");
+    chrome.click(&format!(
+        "ol.hits > li.hit:nth-child({}) a.hit-link",
+        deep + 1
+    ));
+    let hit = &search["hits"][deep];
+    chrome.wait_for(
+        "the passage marked",
+        &format!(
+            "(() => {{ const p = document.querySelector('section.passage.is-current');
+              return p && p.id === 'p{}' && p.querySelectorAll('mark').length > 0; }})()",
+            hit["passage"]
+        ),
+    );
+    let marks = chrome.eval(
+        "[...document.querySelectorAll('section.passage.is-current mark')].map((m) => m.textContent)",
+    );
+    let words = highlighted_words(&search);
+    for mark in marks.as_array().unwrap() {
+        assert!(
+            words.contains(mark.as_str().unwrap()),
+            "{mark} is not a matched word"
+        );
+    }
+    // In view, below the top edge: not scrolled under anything.
+    let place = chrome.eval(
+        "(() => { const r = document.querySelector('section.passage.is-current').getBoundingClientRect();
+           return [r.top, r.bottom, innerHeight]; })()",
+    );
+    let (top, bottom, height) = (
+        place[0].as_f64().unwrap(),
+        place[1].as_f64().unwrap(),
+        place[2].as_f64().unwrap(),
+    );
+    assert!(
+        top >= 0.0 && bottom <= height,
+        "the passage is at {top}..{bottom} of {height}"
+    );
+    chrome.assert_no_exceptions();
+}
+
+#[test]
+fn a_mistyped_query_gets_an_arabic_sentence_with_its_position() {
+    let Some(site) = Site::for_browser() else {
+        return;
+    };
+    let mut chrome = browse(&site, "/");
+    chrome.type_into("#q", "الجريمة \"المنظمة");
+    chrome.press_enter();
+    let message = chrome.wait_for(
+        "the error",
+        "(() => { const m = document.getElementById('message'); return m && !m.hidden && m.textContent; })()",
+    );
+    let message = message.as_str().unwrap();
+    assert_eq!(message, "علامة التنصيص عند الحرف 9 لم تُغلق.");
+    assert!(
+        !message.chars().any(|c| c.is_ascii_alphabetic()),
+        "{message}"
+    );
+    chrome.assert_no_exceptions();
 }
