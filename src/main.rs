@@ -16,7 +16,7 @@ use fahras::{analysis, bench, corpus, output};
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Folder of corpus text files (with an optional manifest.toml).
+    /// Folder of the corpus documents (.txt, .pdf, .docx; with an optional manifest.toml).
     #[arg(long, global = true, default_value = "corpus")]
     corpus: PathBuf,
     /// Folder of the index.
@@ -55,6 +55,7 @@ enum Command {
         /// Only this document id (repeat for several).
         #[arg(long)]
         doc: Vec<String>,
+        /// Colour the matched words: auto (only on a terminal), always or never.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
         /// Index the readable corpus files and report the others instead of failing.
@@ -136,6 +137,7 @@ enum Command {
     },
     /// Shows the tokens the analyzer makes of TEXT: surface, folded form, stems, offsets.
     Analyze {
+        /// The text to analyze, as a document's text or a query would be.
         text: String,
         /// Print the tokens as JSON.
         #[arg(long)]

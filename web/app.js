@@ -386,6 +386,14 @@
     return found;
   }
 
+  // "Filter:", "two filters:", "filters:" — the lead of the chips, in the number they take.
+  const FILTERS_ON = {
+    one: "شرط التصفية:",
+    two: "شرطا التصفية:",
+    few: "شروط التصفية:",
+    other: "شروط التصفية:",
+  };
+
   const FILTER_NAMES = {
     session: "الدورة",
     year: "السنة",
@@ -440,7 +448,7 @@
     return h(
       "div",
       { class: "chips-bar" },
-      h("span", { class: "chips-lead" }, items.length === 1 ? "شرط التصفية:" : "شروط التصفية:"),
+      h("span", { class: "chips-lead" }, FILTERS_ON[pluralRules.select(items.length)] || FILTERS_ON.other),
       h("ul", { class: "chips", id: "chips" }, items),
     );
   }
