@@ -186,3 +186,44 @@ fn leading_window(text: &str) -> Range<usize> {
     }
     0..end
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marks(clauses: &[(&str, u32)]) -> Marks {
+        let mut marks = Marks::default();
+        for (text, slop) in clauses {
+            marks.add(&analysis::analyze(text), *slop);
+        }
+        marks
+    }
+
+    fn marked<'a>(marks: &Marks, text: &'a str) -> Vec<&'a str> {
+        marks.ranges(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn a_phrase_is_marked_only_where_it_is_whole() {
+        let text = "تسليم المجرمين أولا، ثم تسليم الوثائق إلى المجرمين";
+        let phrase = marks(&[("تسليم المجرمين", 0)]);
+        assert_eq!(marked(&phrase, text), ["تسليم", "المجرمين"]);
+        // A word beside it is marked wherever it is.
+        let both = marks(&[("تسليم المجرمين", 0), ("الوثائق", 0)]);
+        assert_eq!(marked(&both, text), ["تسليم", "المجرمين", "الوثائق"]);
+    }
+
+    #[test]
+    fn a_sloppy_phrase_allows_its_slop_and_no_more() {
+        let text = "تسليم سريع للمجرمين، وتسليم سريع جدا للمجرمين";
+        assert_eq!(
+            marked(&marks(&[("تسليم المجرمين", 1)]), text),
+            ["تسليم", "للمجرمين"]
+        );
+        assert_eq!(
+            marked(&marks(&[("تسليم المجرمين", 2)]), text),
+            ["تسليم", "للمجرمين", "وتسليم", "للمجرمين"]
+        );
+        assert!(marked(&marks(&[("تسليم المجرمين", 0)]), text).is_empty());
+    }
+}
