@@ -73,6 +73,8 @@ pub(super) fn start(shared: Shared, corpus: Corpus) -> Result<RecommendedWatcher
 fn follow(shared: &Shared, corpus: &Corpus, changes: &Receiver<Change>) {
     let index_dir = std::fs::canonicalize(&*shared.index_dir)
         .unwrap_or_else(|_| shared.index_dir.to_path_buf());
+    // A change made after the server's first build but before the watch began is no event.
+    rebuild(shared, corpus);
     loop {
         // The first change, then the rest of its burst: until the corpus is quiet for
         // SETTLE (or has kept changing for MAX_WAIT).
