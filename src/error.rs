@@ -19,7 +19,7 @@ pub enum Error {
     CorpusDir { path: PathBuf, reason: String },
     #[error("{path} is not usable corpus text: {reason}")]
     BadCorpusFile { path: PathBuf, reason: String },
-    #[error("{} corpus files could not be read (pass --skip-bad-files to index the rest):\n{}", .0.len(), .0.iter().map(|e| format!("  {}", e.with_causes())).collect::<Vec<_>>().join("\n"))]
+    #[error("{} (pass --skip-bad-files to index the rest):\n{}", crate::output::counted(.0.len() as u64, "corpus file could not be read", "corpus files could not be read"), .0.iter().map(|e| format!("  {}", e.with_causes())).collect::<Vec<_>>().join("\n"))]
     BadCorpusFiles(Vec<Error>),
     #[error("manifest {path} is invalid: {reason}")]
     Manifest { path: PathBuf, reason: String },

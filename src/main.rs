@@ -16,7 +16,7 @@ use fahras::{analysis, bench, corpus, output};
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Folder of corpus text files (with an optional manifest.toml).
+    /// Folder of the corpus documents (.txt, .pdf, .docx; with an optional manifest.toml).
     #[arg(long, global = true, default_value = "corpus")]
     corpus: PathBuf,
     /// Folder of the index.
@@ -55,6 +55,7 @@ enum Command {
         /// Only this document id (repeat for several).
         #[arg(long)]
         doc: Vec<String>,
+        /// Colour the matched words: auto (only on a terminal), always or never.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
         /// Index the readable corpus files and report the others instead of failing.
@@ -76,6 +77,7 @@ enum Command {
         /// Only this session (repeat for several).
         #[arg(long)]
         session: Vec<u64>,
+        /// Print the report as one JSON object (with N), or the table as one JSON array.
         #[arg(long)]
         json: bool,
     },
@@ -83,6 +85,7 @@ enum Command {
     Show {
         /// A document id (file name without .txt) or the document's own symbol.
         document: String,
+        /// Print the metadata, outline and citations as one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -101,10 +104,17 @@ enum Command {
         json: bool,
     },
     /// Serves the search API and the web page on ADDR (until Ctrl-C or SIGTERM).
+    ///
+    /// Follows the corpus folder: once changes to it settle, the index is rebuilt in the
+    /// background and served when complete; until then, and when a build fails, the previous
+    /// index keeps serving.
     Serve {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Index the readable corpus files and report the others instead of failing.
+        #[arg(long)]
+        skip_bad_files: bool,
     },
     /// Generates a scaled corpus from the corpus folder, builds fahras, tantivy with its
     /// default analyzer and SQLite FTS5 on it, and times each query class on each.
@@ -127,6 +137,7 @@ enum Command {
     },
     /// Shows the tokens the analyzer makes of TEXT: surface, folded form, stems, offsets.
     Analyze {
+        /// The text to analyze, as a document's text or a query would be.
         text: String,
         /// Print the tokens as JSON.
         #[arg(long)]
@@ -274,14 +285,22 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             stdout.flush()?;
             Ok(!changes.is_empty())
         }
-        Command::Serve { addr } => {
-            prepare_index(&cli.corpus, &cli.index, false)?;
+        Command::Serve {
+            addr,
+            skip_bad_files,
+        } => {
+            prepare_index(&cli.corpus, &cli.index, skip_bad_files)?;
             tracing_subscriber::fmt()
                 .with_writer(io::stderr)
                 .with_ansi(io::stderr().is_terminal())
                 .with_target(false)
                 .init();
-            fahras::serve::run(addr, &cli.index)?;
+            // Without a corpus folder there is nothing to follow: the index is served as it is.
+            let follow = cli.corpus.is_dir().then(|| fahras::serve::Corpus {
+                dir: cli.corpus.clone(),
+                skip_bad_files,
+            });
+            fahras::serve::run(addr, &cli.index, follow)?;
             Ok(true)
         }
         Command::Bench {
@@ -345,19 +364,38 @@ fn prepare_index(corpus: &Path, index_dir: &Path, skip_bad_files: bool) -> anyho
             index_dir.display()
         );
         eprintln!(
-            "fahras: warning: corpus folder {} not found; searching the index in {} as it is",
+            "fahras: warning: there is no corpus folder {}, so the index in {} is used as it was last built",
             corpus.display(),
             index_dir.display()
         );
+        report_left_out(&index::left_out(index_dir));
         return Ok(());
     }
     let built = index::ensure_fresh(corpus, index_dir, &build_options(skip_bad_files))
         .with_context(|| format!("cannot index {}", corpus.display()))?;
-    if let Some(summary) = built {
-        report_skipped(&summary.skipped);
-        eprintln!("{summary}");
+    match built {
+        Some(summary) => {
+            report_skipped(&summary.skipped);
+            eprintln!("{summary}");
+        }
+        // An index built with --skip-bad-files says what it left out every time it is used.
+        None => report_left_out(&index::left_out(index_dir)),
     }
     Ok(())
+}
+
+fn report_left_out(left_out: &[String]) {
+    if left_out.is_empty() {
+        return;
+    }
+    eprintln!(
+        "fahras: warning: the index leaves out {} (fix or remove {}, and the next search rebuilds it):",
+        output::counted(left_out.len() as u64, "unreadable corpus file", "unreadable corpus files"),
+        if left_out.len() == 1 { "it" } else { "them" }
+    );
+    for file in left_out {
+        eprintln!("  {file}");
+    }
 }
 
 fn report_skipped(skipped: &[fahras::Error]) {

@@ -22,6 +22,11 @@ const MATCH: Style = Style::new()
 const HEADING: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 const NONE: Style = Style::new();
 
+/// `n` and the noun phrase that agrees with it: "1 passage", "3 passages".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn print_json<T: serde::Serialize>(value: &T, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     writeln!(out)
@@ -46,8 +51,9 @@ pub fn print_results(
         .collect();
     write!(
         out,
-        "{} passages match ({:.1} ms)",
-        results.total_hits, results.took_ms
+        "{} ({:.1} ms)",
+        counted(results.total_hits, "passage matches", "passages match"),
+        results.took_ms
     )?;
     if !sessions.is_empty() {
         write!(out, "; by session {}", sessions.join(", "))?;
@@ -141,21 +147,16 @@ pub fn print_article(report: &ArticleReport, out: &mut impl Write) -> io::Result
         .count();
     writeln!(
         out,
-        "{} passages cite it, in {sessions} {}",
-        report.total_passages,
-        if sessions == 1 { "session" } else { "sessions" }
+        "{} it, in {}",
+        counted(report.total_passages, "passage cites", "passages cite"),
+        counted(sessions as u64, "session", "sessions")
     )?;
     for group in &report.sessions {
         writeln!(out)?;
+        let passages = counted(group.passages.len() as u64, "passage", "passages");
         match group.session {
-            Some(session) => {
-                writeln!(out, "Session {session} ({} passages)", group.passages.len())?
-            }
-            None => writeln!(
-                out,
-                "Outside the sessions ({} passages)",
-                group.passages.len()
-            )?,
+            Some(session) => writeln!(out, "Session {session} ({passages})")?,
+            None => writeln!(out, "Outside the sessions ({passages})")?,
         }
         for hit in &group.passages {
             writeln!(out, "  {}", describe(hit, false))?;
@@ -331,6 +332,7 @@ mod tests {
             total_hits: 1,
             took_ms: 0.5,
             by_session: BTreeMap::from([(10, 1)]),
+            by_year: BTreeMap::from([(2020, 1)]),
             by_article: BTreeMap::new(),
             hits: vec![Hit {
                 doc: "004".into(),
@@ -360,7 +362,7 @@ mod tests {
     #[test]
     fn plain_output_has_no_escapes_and_one_line_snippets() {
         let plain = printed(false);
-        assert!(plain.starts_with("1 passages match (0.5 ms); by session 10: 1\n"));
+        assert!(plain.starts_with("1 passage matches (0.5 ms); by session 10: 1\n"));
         assert!(plain.contains("\n5. 004 · session 10 · passage 3 ¶12 · score 2.00\n"));
         assert!(plain.contains("   …تسليم المجرمين والمساعدة\n"), "{plain}");
         assert!(!plain.contains('\x1b') && !plain.contains(RLI));

@@ -248,7 +248,7 @@ fn a_new_index_folder_is_built_on_first_use_and_a_missing_corpus_is_reported() {
     let warned = common::run_with(&elsewhere, &fresh, &["search", "تسليم"]);
     assert_eq!(warned.code, 0, "{}", warned.stderr);
     assert!(
-        warned.stderr.contains("warning: corpus folder"),
+        warned.stderr.contains("warning: there is no corpus folder"),
         "{}",
         warned.stderr
     );
@@ -295,6 +295,71 @@ fn unreadable_corpus_files_are_named_and_can_be_skipped() {
     let skipped = ws.run(&["search", "--skip-bad-files", "تسليم"]);
     assert_eq!(skipped.code, 0, "{}", skipped.stderr);
     assert!(skipped.stderr.contains("latin1.txt"), "{}", skipped.stderr);
+    assert!(
+        skipped.stderr.contains("; skipped 3 unreadable files"),
+        "{}",
+        skipped.stderr
+    );
+    // The index is fresh now, but every later use of it says what it leaves out.
+    for args in [&["search", "تسليم"][..], &["article", "16"][..]] {
+        let later = ws.run(args);
+        assert!(
+            later
+                .stderr
+                .contains("the index leaves out 3 unreadable corpus files"),
+            "{args:?}: {}",
+            later.stderr
+        );
+        for name in ["latin1.txt", "binary.txt", "empty.txt"] {
+            assert!(later.stderr.contains(name), "{args:?}: {}", later.stderr);
+        }
+    }
+    // Fixed files leave nothing to report.
+    for name in ["latin1.txt", "binary.txt", "empty.txt"] {
+        std::fs::remove_file(ws.corpus().join(name)).unwrap();
+    }
+    let fixed = ws.run(&["search", "تسليم"]);
+    assert!(!fixed.stderr.contains("leaves out"), "{}", fixed.stderr);
+    let again = ws.run(&["search", "تسليم"]);
+    assert!(again.stderr.is_empty(), "{}", again.stderr);
+}
+
+#[test]
+fn counts_are_told_in_the_singular_and_the_plural() {
+    let ws = Workspace::with_files(&[("one.txt", "تسليم المجرمين بين الدول.".as_bytes())]);
+    let run = ws.run(&["search", "تسليم"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("1 passage matches ("),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.starts_with("indexed 1 document, 1 passage ("),
+        "{}",
+        run.stderr
+    );
+    ws.write("bad.txt", b"\x00\x01\x02");
+    let failed = ws.run(&["search", "تسليم"]);
+    assert!(
+        failed.stderr.contains("1 corpus file could not be read"),
+        "{}",
+        failed.stderr
+    );
+    let skipped = ws.run(&["search", "--skip-bad-files", "تسليم"]);
+    assert!(
+        skipped.stderr.contains("; skipped 1 unreadable file\n"),
+        "{}",
+        skipped.stderr
+    );
+    std::fs::remove_dir_all(ws.corpus()).unwrap();
+    let without = ws.run(&["search", "تسليم"]);
+    assert!(
+        without.stderr.contains("there is no corpus folder")
+            && !without.stderr.contains("as it is"),
+        "{}",
+        without.stderr
+    );
 }
 
 #[test]
@@ -368,4 +433,34 @@ fn a_corrupt_index_gives_a_clear_error_that_says_how_to_rebuild() {
     assert!(run.stderr.contains("run `fahras index`"), "{}", run.stderr);
     assert_eq!(ws.run(&["index"]).code, 0);
     assert_eq!(ws.run(&["search", "تسليم"]).code, 0);
+}
+
+#[test]
+fn a_phrase_marks_only_where_the_whole_phrase_occurs() {
+    let text = "وفقا للمادة 16 من الاتفاقية، طلبت الدول من الأمانة أن تعرض الاتفاقية على الدول الأخرى.";
+    let ws = Workspace::with_files(&[("p.txt", text.as_bytes())]);
+    let marked = |query: &str| -> Vec<String> {
+        let json = ws.run(&["search", "--json", query]).json();
+        let hit = &json["hits"][0];
+        let text = hit["text"].as_str().unwrap();
+        hit["highlights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        marked("\"المادة 16 من الاتفاقية\""),
+        ["للمادة", "16", "من", "الاتفاقية"]
+    );
+    // A word beside the phrase is marked wherever it occurs; the phrase only where it is whole.
+    assert_eq!(
+        marked("\"المادة 16 من الاتفاقية\" الدول"),
+        ["للمادة", "16", "من", "الاتفاقية", "الدول", "الدول"]
+    );
+    // Without quotes every word is marked wherever it occurs.
+    assert_eq!(marked("الاتفاقية").len(), 2);
 }

@@ -123,13 +123,17 @@ fn check(index_dir: &Path) -> usize {
         assert_eq!(alone, tally, "{text:?}");
         let mut facets = FacetCollector::for_field("facets");
         facets.add_facet("/session");
+        facets.add_facet("/year");
         let (count, facet_counts) = searcher.search(&*plan.query, &(Count, facets)).unwrap();
-        let by_session: BTreeMap<u64, u64> = facet_counts
-            .get("/session")
-            .map(|(f, n)| (f.to_path().last().unwrap().parse().unwrap(), n))
-            .collect();
+        let by = |facet: &str| -> BTreeMap<u64, u64> {
+            facet_counts
+                .get(facet)
+                .map(|(f, n)| (f.to_path().last().unwrap().parse().unwrap(), n))
+                .collect()
+        };
         assert_eq!(tally.total, count as u64, "{text:?}");
-        assert_eq!(tally.by_session, by_session, "{text:?}");
+        assert_eq!(tally.by_session, by("/session"), "{text:?}");
+        assert_eq!(tally.by_year, by("/year"), "{text:?}");
         if count > 0 {
             nonempty += 1;
         }

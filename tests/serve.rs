@@ -281,3 +281,61 @@ fn sigterm_stops_the_server_gracefully() {
     assert!(status.success(), "{status:?}");
     drop(half_sent);
 }
+
+#[test]
+fn articles_and_documents_answer_what_the_cli_prints() {
+    let ws = workspace();
+    let server = Server::start(&ws.corpus(), &ws.index());
+
+    let all = get(&server, "/api/articles");
+    assert_eq!(all.status, 200);
+    assert_eq!(all.json(), ws.run(&["article", "--json"]).json());
+    assert_eq!(all.json().as_array().unwrap().len(), 41);
+    for path_and_args in [
+        ("/api/articles/13", vec!["article", "13", "--json"]),
+        (
+            "/api/articles/13?session=11",
+            vec!["article", "13", "--session", "11", "--json"],
+        ),
+        ("/api/articles/20", vec!["article", "20", "--json"]),
+    ] {
+        let (path, args) = path_and_args;
+        let api = get(&server, path);
+        assert_eq!(api.status, 200, "{path}: {}", api.body);
+        assert_eq!(api.json(), ws.run(&args).json(), "{path}");
+    }
+    assert_eq!(get(&server, "/api/articles/13").json()["total_passages"], 1);
+    for bad in ["/api/articles/0", "/api/articles/42", "/api/articles/x"] {
+        assert_eq!(get(&server, bad).status, 404, "{bad}");
+    }
+    assert_eq!(get(&server, "/api/articles/13?page=2").status, 400);
+
+    // The documents, newest session first, with their passages counted.
+    let docs = get(&server, "/api/docs").json();
+    let listed: Vec<(&str, u64)> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["doc"].as_str().unwrap(), d["passages"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(listed, [("a", 3), ("b", 2)]);
+    assert_eq!(docs[0]["symbol"], "CTOC/COP/2022/1");
+    assert_eq!(docs[0]["session"], 11);
+
+    // The document view carries the outline `fahras show --json` prints.
+    let doc = get(&server, "/api/doc/a").json();
+    let shown = ws.run(&["show", "a", "--json"]).json();
+    assert_eq!(doc["outline"], shown["outline"]);
+    assert!(!doc["outline"].as_array().unwrap().is_empty());
+
+    for page in ["/articles", "/articles/13", "/docs"] {
+        let reply = get(&server, page);
+        assert_eq!(reply.status, 200, "{page}");
+        assert!(reply.content_type.starts_with("text/html"), "{page}");
+    }
+    let icon = get(&server, "/favicon.ico");
+    assert_eq!(
+        (icon.status, icon.content_type.as_str()),
+        (200, "image/svg+xml")
+    );
+}

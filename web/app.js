@@ -1,6 +1,8 @@
 // fahras: the search page and the document view. Plain JavaScript, no build step, no network
 // beyond this server. The state lives in the URL: "/?q=…&session=11&year=2022&offset=10" is a
-// search, "/doc/{id}#p{n}" a document opened at a passage.
+// search, "/doc/{id}?q=…#p{n}" a document opened at a passage (the query's words marked in
+// it), "/docs" the documents, "/articles" the articles of the Convention and "/articles/{n}"
+// the passages citing one.
 "use strict";
 
 (function () {
@@ -14,6 +16,7 @@
   const message = document.getElementById("message");
   const form = document.getElementById("search-form");
   const input = document.getElementById("q");
+  const PLACEHOLDER = input.placeholder;
 
   // Each route() call gets a number; an answer that arrives after a newer route is dropped.
   let currentRoute = 0;
@@ -61,12 +64,30 @@
     resolution: "قرار",
     decision: "مقرر",
   };
-  const ERROR_LEADS = {
-    bad_query: "تعذّر فهم الاستعلام: ",
-    bad_param: "عنوان بحث غير صالح: ",
-    not_found: "غير موجود: ",
-    network: "",
+  // One Arabic sentence per error code of the API; the server's English message is only
+  // read for the position it names and, for a query, which mistake it is.
+  const ERRORS = {
+    bad_query: "تعذّر فهم الاستعلام.",
+    bad_param: "في عنوان هذه الصفحة قيمة غير صالحة؛ ابدأ بحثًا جديدًا.",
+    not_found: "الصفحة أو الوثيقة المطلوبة غير موجودة.",
+    method_not_allowed: "لا يقبل الخادم هذا النوع من الطلبات.",
+    internal: "حدث خطأ في الخادم؛ أعد المحاولة بعد قليل.",
+    network: "تعذّر الاتصال بالخادم.",
+    http: "أجاب الخادم بخطأ غير متوقع.",
   };
+  // Mistakes in a query, as the parser names them; "#" stands for the character's position.
+  const QUERY_MISTAKES = [
+    [/the quote at character (\d+) is never closed/, "علامة التنصيص عند الحرف # لم تُغلق."],
+    [/the phrase at character (\d+) is empty/, "العبارة بين علامتي التنصيص عند الحرف # فارغة."],
+    [/`article:` at character (\d+)/, "بعد «article:» عند الحرف # يُنتظر رقم مادة من الاتفاقية، من 1 إلى 41."],
+    [/`decision:` at character (\d+)/, "بعد «decision:» عند الحرف # يُنتظر رقم الدورة ورقم القرار، مثل 11/1."],
+    [/`\w+:` at character (\d+) expects a number/, "بعد عامل التصفية عند الحرف # يُنتظر رقم."],
+    [/longer than (\d+) characters/, "الاستعلام أطول من # حرف؛ اختصره."],
+    [/only exclusions/, "في الاستعلام استبعاد فقط؛ أضف كلمة أو عبارة أو عامل تصفية."],
+    [/no searchable words/, "لا يحتوي الاستعلام كلمات يمكن البحث عنها."],
+    [/the query is empty/, "الاستعلام فارغ."],
+    [/at character (\d+)/, "تعذّر فهم الاستعلام عند الحرف #."],
+  ];
 
   // ---- Small DOM helpers -----------------------------------------------------------------
 
@@ -204,34 +225,74 @@
    */
   function markedSnippet(hit) {
     const found = locateSnippet(hit.snippet, hit.text);
-    if (!found) return [hit.snippet];
-    const bytes = encoder.encode(hit.text);
+    if (!found) return [plain(hit.snippet)];
     const start = encoder.encode(hit.text.slice(0, found.at)).length;
     const end = start + encoder.encode(found.core).length;
-    const ranges = (hit.highlights || [])
+    return [
+      found.lead ? ELLIPSIS : "",
+      marked(hit.text, hit.highlights, start, end),
+      found.trail ? ELLIPSIS : "",
+    ]
+      .flat()
+      .filter((node) => node !== "");
+  }
+
+  /**
+   * The bytes `start`..`end` of `text` as nodes, the `highlights` (UTF-8 byte ranges into
+   * `text`) among them wrapped in <mark>, and Markdown markers left out.
+   */
+  function marked(text, highlights, start = 0, end = encoder.encode(text).length) {
+    const bytes = encoder.encode(text);
+    const ranges = (highlights || [])
       .filter(([from, to]) => start <= from && from < to && to <= end)
       .sort((a, b) => a[0] - b[0]);
-    const piece = (from, to) => decoder.decode(bytes.subarray(from, to));
-
-    const nodes = [found.lead ? ELLIPSIS : ""];
+    const piece = (from, to) => plain(decoder.decode(bytes.subarray(from, to)));
+    const nodes = [];
     let position = start;
     for (const [from, to] of ranges) {
       if (from < position) continue; // of two overlapping ranges, the first wins
       nodes.push(piece(position, from), h("mark", null, piece(from, to)));
       position = to;
     }
-    nodes.push(piece(position, end), found.trail ? ELLIPSIS : "");
+    nodes.push(piece(position, end));
     return nodes.filter((node) => node !== "");
+  }
+
+  // ---- Markdown markers -------------------------------------------------------------------
+
+  // The text files mark headings with "#" and escape characters such as "*" with "\": a
+  // reader sees neither. Metadata reads the same headings.
+  const HEADING = /^(#{1,6})[ \t]+/;
+  const ESCAPED = /\\([\\`*_{}[\]()#+\-.!|<>])/g;
+
+  /** Text without Markdown heading markers at line starts and without escaping backslashes. */
+  function plain(text) {
+    return text.replace(/(^|\n)#{1,6}[ \t]+/g, "$1").replace(ESCAPED, "$1");
+  }
+
+  /** 1 for "# …", 2 for "## …", …; 0 for a passage that is no heading. */
+  function headingLevel(text) {
+    const found = HEADING.exec(text);
+    return found ? found[1].length : 0;
   }
 
   // ---- Messages --------------------------------------------------------------------------
 
+  /** The Arabic sentence for an API error, with the position in the query where there is one. */
+  function arabicError(error) {
+    if (error.code === "bad_query") {
+      for (const [pattern, sentence] of QUERY_MISTAKES) {
+        const found = pattern.exec(error.message || "");
+        if (!found) continue;
+        const [before, after] = sentence.split("#");
+        return after === undefined ? [before] : [before, ltr(found[1]), after];
+      }
+    }
+    return [ERRORS[error.code] || ERRORS.http];
+  }
+
   function showError(error) {
-    const lead = ERROR_LEADS[error.code];
-    message.replaceChildren(
-      h("strong", null, lead === undefined ? "حدث خطأ: " : lead),
-      h("span", { dir: "auto" }, error.message),
-    );
+    message.replaceChildren(h("span", { "data-code": error.code }, arabicError(error)));
     message.hidden = false;
   }
 
@@ -242,10 +303,15 @@
 
   // ---- The search page -------------------------------------------------------------------
 
+  /** Whether a search state filters anything (besides its words). */
+  function hasFilters(state) {
+    return Boolean(state.sessions.length || state.year || state.doc || state.articles.length);
+  }
+
   async function showSearch(state, route) {
     input.value = state.q;
     document.title = state.q ? `${state.q} · فهرس` : "فهرس · البحث في وثائق مؤتمر الأطراف";
-    if (!state.q && state.articles.length === 0) {
+    if (!state.q && !hasFilters(state)) {
       view.replaceChildren(landing());
       return;
     }
@@ -254,27 +320,137 @@
       return;
     }
     view.replaceChildren(h("p", { class: "loading" }, "جارٍ البحث…"));
-    // Session counts come from the search without its session filter, so that every session
-    // stays on offer, with its count, once one is chosen.
-    const unfiltered = { ...state, sessions: [], offset: 0 };
-    let result, facets, corpus;
+    // Session counts come from the search without its session filter, and year counts from
+    // the search without its year, so that every session and year stays on offer, with its
+    // count, once one is chosen.
+    const counts = (other) =>
+      other.q || hasFilters(other) ? getJson(apiSearchUrl(other)).catch(() => null) : null;
+    let result, sessionFacets, yearFacets, docLabel;
     try {
-      [result, facets, corpus] = await Promise.all([
+      [result, sessionFacets, yearFacets, docLabel] = await Promise.all([
         getJson(apiSearchUrl(state)),
-        state.sessions.length ? getJson(apiSearchUrl(unfiltered)).catch(() => null) : null,
-        stats,
+        state.sessions.length ? counts({ ...state, sessions: [], offset: 0 }) : null,
+        state.year ? counts({ ...state, year: "", offset: 0 }) : null,
+        state.doc ? documentLabel(state.doc) : null,
       ]);
     } catch (error) {
       if (route === currentRoute) {
-        view.replaceChildren();
+        // The chips stay, so that a filter behind the error can be taken off.
+        view.replaceChildren(chips(state, null) || "");
         showError(error);
       }
       return;
     }
     if (route !== currentRoute) return;
-    const bySession = (facets || result).by_session;
-    lastResults = { href: location.href, node: resultsView(state, result, bySession, corpus) };
+    const facets = {
+      bySession: (sessionFacets || result).by_session,
+      byYear: (yearFacets || result).by_year || {},
+    };
+    lastResults = { href: location.href, node: resultsView(state, result, facets, docLabel) };
     view.replaceChildren(lastResults.node);
+  }
+
+  // The list of documents, asked for once: it names a document filter by symbol or title.
+  let documentList = null;
+  function documents() {
+    documentList = documentList || getJson("/api/docs").catch(() => []);
+    return documentList;
+  }
+
+  /** A document's symbol, else its title, else its id. */
+  async function documentLabel(id) {
+    const doc = (await documents()).find((d) => d.doc === id);
+    return (doc && (doc.symbol || doc.title)) || id;
+  }
+
+  // ---- Active filters, as chips ----------------------------------------------------------
+
+  // Filters written in the query itself (`session:11`, `-year:2020`, `symbol:CTOC/*` …),
+  // outside quoted phrases.
+  const QUERY_FILTER = /(^|\s)(-?)(session|year|doc|article|decision|symbol):(\S+)/g;
+
+  function queryFilters(q) {
+    const found = [];
+    // Quoted phrases are blanked out first so that a filter-like word inside one is left.
+    const outside = q.replace(/"[^"]*("|$)/g, (quoted) => " ".repeat(quoted.length));
+    for (const match of outside.matchAll(QUERY_FILTER)) {
+      const start = match.index + match[1].length;
+      found.push({
+        name: match[3],
+        value: match[4],
+        excluded: match[2] === "-",
+        start,
+        end: match.index + match[0].length,
+      });
+    }
+    return found;
+  }
+
+  // "Filter:", "two filters:", "filters:" — the lead of the chips, in the number they take.
+  const FILTERS_ON = {
+    one: "شرط التصفية:",
+    two: "شرطا التصفية:",
+    few: "شروط التصفية:",
+    other: "شروط التصفية:",
+  };
+
+  const FILTER_NAMES = {
+    session: "الدورة",
+    year: "السنة",
+    doc: "الوثيقة",
+    article: "المادة",
+    decision: "القرار",
+    symbol: "الرمز",
+  };
+
+  /**
+   * Every active filter as a chip that links to the same search without it: those of the
+   * URL (session, year, document, article) and those written in the query.
+   */
+  function chips(state, docLabel) {
+    const items = [];
+    const chip = (name, value, label, without, excluded = false) =>
+      items.push(
+        h(
+          "li",
+          null,
+          h(
+            "a",
+            {
+              class: "chip",
+              href: searchHref({ ...state, ...without, offset: 0 }),
+              "data-chip": name,
+              "data-value": value,
+              title: "إزالة هذا الشرط",
+            },
+            excluded ? "دون " : "",
+            FILTER_NAMES[name],
+            " ",
+            ltr(label),
+            h("span", { class: "chip-x", "aria-hidden": "true" }, "×"),
+            h("span", { class: "visually-hidden" }, " (إزالة)"),
+          ),
+        ),
+      );
+    for (const session of state.sessions) {
+      chip("session", session, session, { sessions: state.sessions.filter((s) => s !== session) });
+    }
+    if (state.year) chip("year", state.year, state.year, { year: "" });
+    if (state.doc) chip("doc", state.doc, docLabel || state.doc, { doc: "" });
+    for (const article of state.articles) {
+      chip("article", article, article, { articles: state.articles.filter((a) => a !== article) });
+    }
+    for (const filter of queryFilters(state.q)) {
+      const rest = state.q.slice(0, filter.start) + state.q.slice(filter.end);
+      chip(filter.name, filter.value, filter.value, { q: rest.replace(/\s+/g, " ").trim() }, filter.excluded);
+    }
+    if (!items.length) return null;
+    return h(
+      "div",
+      { class: "chips-bar" },
+      h("span", { class: "chips-lead" }, FILTERS_ON[pluralRules.select(items.length)] || FILTERS_ON.other),
+      h("ul", { class: "chips", id: "chips" }, items),
+    );
   }
 
   function landing() {
@@ -321,7 +497,7 @@
     );
   }
 
-  function resultsView(state, result, bySession, corpus) {
+  function resultsView(state, result, facets, docLabel) {
     const first = state.offset + 1;
     const last = state.offset + result.hits.length;
     const summary = h(
@@ -337,7 +513,7 @@
       result.total_hits ? downloads(state) : null,
     );
     const hits = result.hits.length
-      ? h("ol", { class: "hits", start: first }, result.hits.map(hitItem))
+      ? h("ol", { class: "hits", start: first }, result.hits.map((hit) => hitItem(hit, state.q)))
       : h(
           "p",
           { class: "empty" },
@@ -351,14 +527,14 @@
       h(
         "aside",
         { class: "filters", "aria-label": "تصفية النتائج" },
-        sessionFilter(state, bySession),
-        yearFilter(state, result, corpus),
-        state.doc ? docFilter(state) : null,
+        sessionFilter(state, facets.bySession),
+        yearFilter(state, facets.byYear),
       ),
       h(
         "section",
         { class: "results", "aria-label": "النتائج" },
         h("h1", { class: "visually-hidden" }, "نتائج البحث"),
+        chips(state, docLabel),
         summary,
         hits,
         pager(state, result.total_hits),
@@ -379,14 +555,16 @@
       : ltr(symbol);
   }
 
-  function hitItem(hit) {
+  function hitItem(hit, q) {
     const meta = [
       hit.symbol ? h("span", { class: "symbol" }, symbolLink(hit.symbol, hit.url)) : null,
       hit.session == null ? null : h("span", null, "الدورة ", ltr(hit.session)),
       hit.year == null ? null : h("span", null, ltr(hit.year)),
       h("span", null, "المقطع ", ltr(hit.passage)),
     ].filter(Boolean);
-    const href = docPath("/doc/", hit.doc) + "#p" + hit.passage;
+    // The document view marks the query's words in the passage.
+    const query = q ? "?" + new URLSearchParams({ q }) : "";
+    const href = docPath("/doc/", hit.doc) + query + "#p" + hit.passage;
     return h(
       "li",
       { class: "hit", "data-session": hit.session == null ? "" : hit.session },
@@ -426,9 +604,9 @@
   /** Sessions add to or drop from the filter: `session` may repeat, meaning "any of these". */
   function sessionFilter(state, bySession) {
     const chosen = state.sessions;
-    const sessions = [...new Set([...Object.keys(bySession || {}), ...chosen])].sort(
-      (a, b) => a - b,
-    );
+    // Only sessions with matches are offered: no filter leads to nothing.
+    const offered = Object.keys(bySession || {}).filter((s) => bySession[s] > 0);
+    const sessions = [...new Set([...offered, ...chosen])].sort((a, b) => a - b);
     const toggled = (session) =>
       chosen.includes(session) ? chosen.filter((s) => s !== session) : [...chosen, session];
     return h(
@@ -454,12 +632,12 @@
     );
   }
 
-  /** The years of the corpus (from /api/stats; else those on the page), one at a time. */
-  function yearFilter(state, result, corpus) {
+  /** The years with matches, newest first, each with its count; one year at a time. */
+  function yearFilter(state, byYear) {
     const years = new Set(state.year ? [state.year] : []);
-    const known =
-      corpus && corpus.years ? Object.keys(corpus.years) : result.hits.map((hit) => hit.year);
-    known.filter((y) => y != null).forEach((y) => years.add(String(y)));
+    Object.keys(byYear)
+      .filter((y) => byYear[y] > 0)
+      .forEach((y) => years.add(y));
     return h(
       "nav",
       { class: "facet-group", "aria-label": "السنة" },
@@ -472,28 +650,12 @@
           .sort((a, b) => b - a)
           .map((year) =>
             filterLink(state, { year: state.year === year ? "" : year }, ltr(year), {
+              count: byYear[year] || 0,
               active: state.year === year,
               filter: "year",
               value: year,
             }),
           ),
-      ),
-    );
-  }
-
-  function docFilter(state) {
-    return h(
-      "nav",
-      { class: "facet-group", "aria-label": "الوثيقة" },
-      h("h2", null, "الوثيقة"),
-      h(
-        "ul",
-        null,
-        filterLink(state, { doc: "" }, ["داخل ", ltr(state.doc), " (إزالة)"], {
-          active: true,
-          filter: "doc",
-          value: state.doc,
-        }),
       ),
     );
   }
@@ -528,11 +690,16 @@
 
   // ---- The document view -----------------------------------------------------------------
 
-  async function showDocument(id, route) {
+  async function showDocument(id, q, route) {
     view.replaceChildren(h("p", { class: "loading" }, "جارٍ تحميل الوثيقة…"));
-    let doc;
+    let doc, found;
     try {
-      doc = await getJson(docPath("/api/doc/", id));
+      // The query the document was opened from, run inside it: its highlights mark the words.
+      const inside = q ? "/api/search?" + new URLSearchParams({ q, doc: id, limit: "100" }) : null;
+      [doc, found] = await Promise.all([
+        getJson(docPath("/api/doc/", id)),
+        inside ? getJson(inside).catch(() => null) : null,
+      ]);
     } catch (error) {
       if (route === currentRoute) {
         view.replaceChildren(backLink());
@@ -542,7 +709,8 @@
     }
     if (route !== currentRoute) return;
     document.title = `${doc.title || doc.symbol || doc.doc} · فهرس`;
-    view.replaceChildren(documentView(doc));
+    const highlights = new Map(((found && found.hits) || []).map((hit) => [hit.passage, hit.highlights]));
+    view.replaceChildren(documentView(doc, highlights));
     markPassage();
   }
 
@@ -556,11 +724,19 @@
     );
   }
 
-  function documentView(doc) {
+  function documentView(doc, highlights) {
     const field = (label, value) =>
       value == null ? null : [h("dt", null, label), h("dd", null, value)];
     const passage = (p) => {
-      const text = h("p", { class: "passage-text", dir: "auto" }, p.text);
+      // A Markdown heading is shown as a heading, without its markers.
+      const level = headingLevel(p.text);
+      const tag = level === 0 ? "p" : level <= 2 ? "h2" : "h3";
+      const shown = () => marked(p.text, highlights.get(p.passage));
+      const text = h(
+        tag,
+        { class: level ? "passage-text passage-heading" : "passage-text", dir: "auto" },
+        shown(),
+      );
       const repaired = p.extracted != null;
       return h(
         "section",
@@ -570,7 +746,7 @@
           { class: "passage-number", href: "#p" + p.passage, title: "رابط هذا المقطع" },
           ltr(p.passage),
         ),
-        repaired ? h("div", { class: "passage-body" }, text, extractedToggle(p, text)) : text,
+        repaired ? h("div", { class: "passage-body" }, text, extractedToggle(p, text, shown)) : text,
       );
     };
     return h(
@@ -589,7 +765,33 @@
         field("النوع", doc.kind && (KINDS[doc.kind] || doc.kind)),
         field("المقاطع", ltr(doc.passages.length)),
       ),
+      outlineView(doc.outline || []),
       h("div", { class: "passages" }, doc.passages.map(passage)),
+    );
+  }
+
+  /** The outline `fahras show` prints: headings and runs of numbered paragraphs, as links. */
+  function outlineView(outline) {
+    if (!outline.length) return null;
+    const entry = (e) =>
+      e.kind === "heading"
+        ? h("li", { class: "outline-heading" }, h("a", { href: "#p" + e.passage }, plain(e.text)))
+        : h(
+            "li",
+            { class: "outline-paragraphs" },
+            h(
+              "a",
+              { href: "#p" + e.passage },
+              e.first === e.last
+                ? ["الفقرة ", ltr(e.first)]
+                : ["الفقرات ", ltr(e.first), "–", ltr(e.last)],
+            ),
+          );
+    return h(
+      "nav",
+      { class: "outline", "aria-label": "مخطط الوثيقة" },
+      h("h2", null, "مخطط الوثيقة"),
+      h("ul", null, outline.map(entry)),
     );
   }
 
@@ -597,7 +799,7 @@
    * A passage that repair changed reads as repaired; this button shows it as extracted from
    * its file (line breaks kept), and back.
    */
-  function extractedToggle(p, text) {
+  function extractedToggle(p, text, shown) {
     const button = h(
       "button",
       {
@@ -611,7 +813,7 @@
     button.addEventListener("click", () => {
       const extracted = button.getAttribute("aria-pressed") !== "true";
       button.setAttribute("aria-pressed", String(extracted));
-      text.textContent = extracted ? p.extracted : p.text;
+      text.replaceChildren(...(extracted ? [p.extracted] : shown()));
       text.classList.toggle("is-extracted", extracted);
     });
     return button;
@@ -630,6 +832,155 @@
     target.scrollIntoView({ block: "center" });
   }
 
+  // ---- The documents and the articles ----------------------------------------------------
+
+  /** Loads `url` for the page `route`, or shows its error; null when the page moved on. */
+  async function load(url, route, what) {
+    view.replaceChildren(h("p", { class: "loading" }, what));
+    try {
+      const body = await getJson(url);
+      return route === currentRoute ? body : null;
+    } catch (error) {
+      if (route === currentRoute) {
+        view.replaceChildren();
+        showError(error);
+      }
+      return null;
+    }
+  }
+
+  async function showDocuments(route) {
+    document.title = "الوثائق · فهرس";
+    const docs = await load("/api/docs", route, "جارٍ تحميل قائمة الوثائق…");
+    if (!docs) return;
+    const row = (d) =>
+      h(
+        "tr",
+        { class: "doc-row", "data-doc": d.doc },
+        h("td", null, d.symbol ? ltr(d.symbol) : "—"),
+        h("td", null, d.session == null ? "—" : ltr(d.session)),
+        h("td", null, d.date ? ltr(d.date) : d.year == null ? "—" : ltr(d.year)),
+        h("td", null, h("a", { class: "doc-link", href: docPath("/doc/", d.doc) }, d.title || d.symbol || d.doc)),
+        h("td", { class: "number" }, ltr(d.passages)),
+      );
+    view.replaceChildren(
+      h(
+        "section",
+        { class: "listing" },
+        h("h1", null, "الوثائق"),
+        h("p", { class: "lead" }, "في الفهرس ", counted(docs.length, DOCUMENTS), "، الأحدث دورةً أولًا."),
+        h(
+          "table",
+          { class: "table", id: "documents" },
+          h(
+            "thead",
+            null,
+            h("tr", null, ["الرمز", "الدورة", "التاريخ", "العنوان", "المقاطع"].map((t) => h("th", null, t))),
+          ),
+          h("tbody", null, docs.map(row)),
+        ),
+      ),
+    );
+  }
+
+  /** An article's Arabic title, marked where it is our translation. */
+  function articleTitle(title) {
+    return [
+      h("span", { class: "title-ar" }, title.arabic),
+      title.arabic_is_translation
+        ? h("span", { class: "translated", title: "العنوان العربي ترجمتنا، لا نصّ الوثائق" }, " (ترجمتنا)")
+        : null,
+    ];
+  }
+
+  async function showArticles(route) {
+    document.title = "مواد الاتفاقية · فهرس";
+    const articles = await load("/api/articles", route, "جارٍ تحميل مواد الاتفاقية…");
+    if (!articles) return;
+    const sessions = [...new Set(articles.flatMap((a) => Object.keys(a.by_session)))].sort(
+      (a, b) => b - a,
+    );
+    const row = (a) =>
+      h(
+        "tr",
+        { class: "article-row", "data-article": a.article },
+        h("td", { class: "number" }, ltr(a.article)),
+        h(
+          "td",
+          null,
+          h("a", { class: "article-link", href: `/articles/${a.article}` }, articleTitle(a)),
+          h("div", { class: "title-en", lang: "en", dir: "ltr" }, a.english),
+        ),
+        h("td", { class: "number total" }, ltr(a.total_passages)),
+        sessions.map((session) => h("td", { class: "number" }, ltr(a.by_session[session] || 0))),
+      );
+    view.replaceChildren(
+      h(
+        "section",
+        { class: "listing" },
+        h("h1", null, "مواد الاتفاقية"),
+        h(
+          "p",
+          { class: "lead" },
+          "مواد اتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية، وعدد المقاطع التي تستشهد بكل مادة في كل دورة.",
+        ),
+        h(
+          "table",
+          { class: "table", id: "articles" },
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              h("th", null, "المادة"),
+              h("th", null, "العنوان"),
+              h("th", null, "المقاطع"),
+              sessions.map((session) => h("th", null, "الدورة ", ltr(session))),
+            ),
+          ),
+          h("tbody", null, articles.map(row)),
+        ),
+      ),
+    );
+  }
+
+  async function showArticle(number, route) {
+    const report = await load(`/api/articles/${number}`, route, "جارٍ تحميل المقاطع…");
+    if (!report) return;
+    document.title = `المادة ${number} · فهرس`;
+    const group = (g) =>
+      h(
+        "section",
+        { class: "session-group", "data-session": g.session == null ? "" : g.session },
+        h(
+          "h2",
+          null,
+          g.session == null ? "خارج الدورات" : ["الدورة ", ltr(g.session)],
+          " · ",
+          counted(g.passages.length, PASSAGES),
+        ),
+        h("ol", { class: "hits" }, g.passages.map((hit) => hitItem(hit, ""))),
+      );
+    view.replaceChildren(
+      h(
+        "section",
+        { class: "article-view" },
+        h("nav", { class: "crumbs" }, h("a", { href: "/articles" }, "→ كل المواد")),
+        h("h1", null, "المادة ", ltr(report.article), ": ", articleTitle(report)),
+        h("p", { class: "title-en", lang: "en", dir: "ltr" }, `Article ${report.article}: ${report.english}`),
+        h(
+          "p",
+          { class: "lead", id: "summary", "data-total": report.total_passages },
+          report.total_passages
+            ? ["يستشهد بها ", counted(report.total_passages, PASSAGES), "، الأحدث دورةً أولًا."]
+            : "لا يستشهد بهذه المادة أي مقطع في الفهرس.",
+        ),
+        report.sessions.map(group),
+      ),
+    );
+  }
+
   // ---- Routing ---------------------------------------------------------------------------
 
   function route() {
@@ -641,7 +992,23 @@
     shownPage = page;
     const routeNumber = ++currentRoute;
     clearError();
-    if (!location.pathname.startsWith("/doc/")) {
+    const path = location.pathname;
+    // The search box searches inside the article on screen.
+    const article = /^\/articles\/(\d+)$/.exec(path);
+    input.placeholder = article ? `ابحث في المقاطع التي تستشهد بالمادة ${article[1]}` : PLACEHOLDER;
+    if (path === "/docs") {
+      showDocuments(routeNumber);
+      return;
+    }
+    if (path === "/articles") {
+      showArticles(routeNumber);
+      return;
+    }
+    if (article) {
+      showArticle(article[1], routeNumber);
+      return;
+    }
+    if (!path.startsWith("/doc/")) {
       showSearch(readState(location.search), routeNumber);
       return;
     }
@@ -652,17 +1019,19 @@
       showError(new ApiError("not_found", location.pathname));
       return;
     }
-    showDocument(id, routeNumber);
+    showDocument(id, (new URLSearchParams(location.search).get("q") || "").trim(), routeNumber);
   }
 
   function isPage(url) {
     const path = url.pathname;
-    return url.origin === location.origin && (path === "/" || path.startsWith("/doc/"));
+    const page =
+      path === "/" || path === "/docs" || path.startsWith("/doc/") || /^\/articles(\/\d+)?$/.test(path);
+    return url.origin === location.origin && page;
   }
 
   /** Shows `url` without reloading the page; a document remembers the search it came from. */
   function navigate(url) {
-    const fromSearch = location.pathname === "/" && url.pathname.startsWith("/doc/");
+    const fromSearch = location.pathname !== url.pathname && url.pathname.startsWith("/doc/");
     const from = fromSearch ? location.pathname + location.search : null;
     history.pushState({ from }, "", url.href);
     route();
@@ -684,8 +1053,11 @@
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    // A new query keeps the filters of the search on screen and starts at its first page.
+    // A new query keeps the filters of the search on screen (or the article on screen) and
+    // starts at its first page.
+    const article = /^\/articles\/(\d+)$/.exec(location.pathname);
     const current = readState(location.pathname === "/" ? location.search : "");
+    if (article) current.articles = [article[1]];
     navigate(new URL(searchHref({ ...current, q: input.value.trim(), offset: 0 }), location.href));
   });
 

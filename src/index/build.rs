@@ -50,14 +50,19 @@ impl std::fmt::Display for BuildSummary {
         let mb = self.bytes as f64 / 1e6;
         write!(
             f,
-            "indexed {} documents, {} passages ({mb:.2} MB) in {:.2} s, {:.1} MB/s",
-            self.documents,
-            self.passages,
+            "indexed {}, {} ({mb:.2} MB) in {:.2} s, {:.1} MB/s",
+            crate::output::counted(self.documents, "document", "documents"),
+            crate::output::counted(self.passages, "passage", "passages"),
             self.seconds,
             mb / self.seconds.max(1e-9)
         )?;
         if !self.skipped.is_empty() {
-            write!(f, "; skipped {} unreadable files", self.skipped.len())?;
+            let files = crate::output::counted(
+                self.skipped.len() as u64,
+                "unreadable file",
+                "unreadable files",
+            );
+            write!(f, "; skipped {files}")?;
         }
         Ok(())
     }
@@ -174,6 +179,7 @@ pub(super) fn build_locked(
         documents: catalog.entries.len() as u64,
         passages,
         bytes: catalog.bytes,
+        skipped: catalog.skipped.iter().map(Error::with_causes).collect(),
     };
     let meta_path = staging.path().join(META);
     let json = serde_json::to_vec_pretty(&meta).expect("index meta serializes");

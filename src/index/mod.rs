@@ -32,6 +32,10 @@ pub struct IndexMeta {
     pub documents: u64,
     pub passages: u64,
     pub bytes: u64,
+    /// Corpus files the build left out (`--skip-bad-files`), each with the reason: told
+    /// again by every command and server that uses this index, so none goes unnoticed.
+    #[serde(default)]
+    pub skipped: Vec<String>,
 }
 
 /// An opened index, ready for searching.
@@ -73,6 +77,16 @@ fn read_meta(generation: &Path) -> Result<IndexMeta> {
             path.display()
         ))
     })
+}
+
+/// The corpus files the current generation left out, each with the reason (none when there
+/// is no readable index).
+pub fn left_out(index_dir: &Path) -> Vec<String> {
+    current_generation(index_dir)
+        .ok()
+        .flatten()
+        .and_then(|generation| read_meta(&generation).ok())
+        .map_or_else(Vec::new, |meta| meta.skipped)
 }
 
 /// Whether `index_dir` has a complete generation to search.

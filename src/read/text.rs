@@ -34,8 +34,14 @@ pub fn read(bytes: Vec<u8>) -> Result<String, String> {
         .count();
     // Extracted text has almost none; a tenth is far beyond any text and typical of binary data.
     if controls * 10 > chars {
+        let are = if controls == 1 {
+            "is a control character"
+        } else {
+            "are control characters"
+        };
         return Err(format!(
-            "{controls} of its {chars} characters are control characters: this is binary data, not text"
+            "{controls} of its {} {are}: this is binary data, not text",
+            crate::output::counted(chars as u64, "character", "characters")
         ));
     }
     Ok(text)

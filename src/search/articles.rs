@@ -102,7 +102,7 @@ impl Engine {
                 .map(|stem| term(Term::from_field_text(fields.text, &stem)))
                 .collect(),
         );
-        let snippets = Snippets::new(&searcher, &highlight, fields)?;
+        let snippets = Snippets::new(&searcher, &highlight, fields, Default::default())?;
         let mut hits = addresses
             .into_iter()
             .map(|address| self.hit(&searcher, address, 0.0, &snippets))

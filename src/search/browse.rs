@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, FacetCollector};
+use tantivy::collector::{DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
@@ -48,6 +48,14 @@ pub struct PassageView {
     pub articles: Vec<u64>,
     pub decisions: Vec<String>,
     pub symbols: Vec<String>,
+}
+
+/// A document in the list of documents: its metadata and how many passages it has.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentSummary {
+    #[serde(flatten)]
+    pub meta: DocumentMeta,
+    pub passages: u64,
 }
 
 /// A document at a glance: its metadata, its outline and what it cites.
@@ -140,6 +148,8 @@ pub struct Stats {
     pub years: BTreeMap<u64, u64>,
     pub index_bytes: u64,
     pub corpus_bytes: u64,
+    /// Corpus files the index leaves out (built with `--skip-bad-files`), with the reason.
+    pub skipped_files: Vec<String>,
 }
 
 impl Engine {
@@ -160,18 +170,7 @@ impl Engine {
         let Some(first) = passages.first() else {
             return Ok(None);
         };
-        let symbol = first.text(fields.symbol);
-        let meta = DocumentMeta {
-            doc: id.to_owned(),
-            url: symbol.as_deref().map(document_url),
-            symbol,
-            session: first.number(fields.session),
-            year: first.number(fields.year),
-            title: first.text(fields.title),
-            date: first.text(fields.date),
-            body: first.text(fields.body),
-            kind: first.text(fields.kind),
-        };
+        let meta = self.meta_of(id, first);
         Ok(Some(DocumentView {
             meta,
             passages: passages
@@ -187,6 +186,69 @@ impl Engine {
                 })
                 .collect(),
         }))
+    }
+
+    /// A document's metadata, as every one of its passages stores it.
+    fn meta_of(&self, id: &str, passage: &Stored) -> DocumentMeta {
+        let fields = &self.open.fields;
+        let symbol = passage.text(fields.symbol);
+        DocumentMeta {
+            doc: id.to_owned(),
+            url: symbol.as_deref().map(document_url),
+            symbol,
+            session: passage.number(fields.session),
+            year: passage.number(fields.year),
+            title: passage.text(fields.title),
+            date: passage.text(fields.date),
+            body: passage.text(fields.body),
+            kind: passage.text(fields.kind),
+        }
+    }
+
+    /// Every document of the index with its number of passages: newest session first
+    /// (documents of no session last), then by date and id.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
+        let fields = &self.open.fields;
+        let searcher = self.reader.searcher();
+        // A document's passages are its id's postings: the term dictionary lists them all.
+        let mut passages: BTreeMap<String, u64> = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            let terms = segment.inverted_index(fields.doc)?.terms().clone();
+            let mut stream = terms.stream().map_err(tantivy::TantivyError::from)?;
+            while let Some((id, info)) = stream.next() {
+                let id = String::from_utf8_lossy(id).into_owned();
+                *passages.entry(id).or_default() += u64::from(info.doc_freq);
+            }
+        }
+        let mut documents = passages
+            .into_iter()
+            .map(|(id, passages)| {
+                let query = TermQuery::new(
+                    Term::from_field_text(fields.doc, &id),
+                    IndexRecordOption::Basic,
+                );
+                let first = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+                let stored = match first.first() {
+                    Some((_, address)) => Stored(searcher.doc(*address)?),
+                    None => Stored(tantivy::TantivyDocument::default()),
+                };
+                Ok(DocumentSummary {
+                    meta: self.meta_of(&id, &stored),
+                    passages,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        documents.sort_by(|a, b| {
+            let key = |d: &DocumentSummary| {
+                (
+                    std::cmp::Reverse(d.meta.session.map_or(0, |s| s + 1)),
+                    d.meta.date.clone(),
+                    d.meta.doc.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        Ok(documents)
     }
 
     /// The document whose id or own symbol (in any case) is `key`.
@@ -226,6 +288,7 @@ impl Engine {
             years: numbered_facets(&counts, "/year"),
             index_bytes: directory_bytes(&self.open.generation),
             corpus_bytes: meta.bytes,
+            skipped_files: meta.skipped.clone(),
         })
     }
 }

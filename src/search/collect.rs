@@ -30,7 +30,8 @@ pub struct Segments {
 struct SegmentColumns {
     /// Words per passage, for the length prior.
     words: Option<Column<u64>>,
-    sessions: Sessions,
+    sessions: Values,
+    years: Values,
     /// Articles each passage cites.
     articles: Option<Column<u64>>,
 }
@@ -43,7 +44,8 @@ impl Segments {
             .map(|reader| {
                 Ok(SegmentColumns {
                     words: reader.fast_fields().column_opt::<u64>("words")?,
-                    sessions: segment_sessions(reader)?,
+                    sessions: segment_values(reader, "session")?,
+                    years: segment_values(reader, "year")?,
                     articles: reader.fast_fields().column_opt::<u64>("articles")?,
                 })
             })
@@ -337,14 +339,16 @@ impl SegmentCollector for SegmentArticles {
     }
 }
 
-/// Every matching passage counted, in all and per session.
+/// Every matching passage counted, in all, per session and per year.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub total: u64,
     pub by_session: BTreeMap<u64, u64>,
+    pub by_year: BTreeMap<u64, u64>,
 }
 
-/// Counts matches and their sessions (passages of unknown session count in `total` only).
+/// Counts matches, their sessions and years (passages of unknown session or year count in
+/// `total` only).
 pub struct TallyCollector<'a> {
     segments: &'a Segments,
 }
@@ -355,24 +359,44 @@ impl<'a> TallyCollector<'a> {
     }
 }
 
-/// What the `session` column says about a whole segment.
+/// What the `session` or `year` column says about a whole segment.
 #[derive(Clone)]
-enum Sessions {
-    /// Every passage has this session (or none has one): the count is the whole answer.
+enum Values {
+    /// Every passage has this value (or none has one): the count is the whole answer.
     One(Option<u64>),
-    /// Passages of several sessions: each match is looked up.
+    /// Passages of several values: each match is looked up.
     Mixed(Column<u64>),
 }
 
-fn segment_sessions(reader: &SegmentReader) -> tantivy::Result<Sessions> {
-    let Some(column) = reader.fast_fields().column_opt::<u64>("session")? else {
-        return Ok(Sessions::One(None));
+impl Values {
+    /// Counts `doc` under its value, when the segment has several.
+    fn count(&self, doc: DocId, counts: &mut BTreeMap<u64, u64>) {
+        if let Values::Mixed(column) = self {
+            if let Some(value) = column.first(doc) {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+    }
+
+    /// A one-value segment's `total` matches, counted under its value.
+    fn count_all(&self, total: u64, counts: &mut BTreeMap<u64, u64>) {
+        if let Values::One(Some(value)) = self {
+            if total > 0 {
+                counts.insert(*value, total);
+            }
+        }
+    }
+}
+
+fn segment_values(reader: &SegmentReader, field: &str) -> tantivy::Result<Values> {
+    let Some(column) = reader.fast_fields().column_opt::<u64>(field)? else {
+        return Ok(Values::One(None));
     };
     let full = column.get_cardinality() == tantivy::columnar::Cardinality::Full;
     Ok(if full && column.min_value() == column.max_value() {
-        Sessions::One(Some(column.min_value()))
+        Values::One(Some(column.min_value()))
     } else {
-        Sessions::Mixed(column)
+        Values::Mixed(column)
     })
 }
 
@@ -381,8 +405,10 @@ impl Collector for TallyCollector<'_> {
     type Child = SegmentTally;
 
     fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
+        let columns = self.segments.columns(ord);
         Ok(SegmentTally {
-            sessions: self.segments.columns(ord).sessions.clone(),
+            sessions: columns.sessions.clone(),
+            years: columns.years.clone(),
             tally: Tally::default(),
         })
     }
@@ -398,6 +424,9 @@ impl Collector for TallyCollector<'_> {
             for (session, n) in fruit.by_session {
                 *all.by_session.entry(session).or_default() += n;
             }
+            for (year, n) in fruit.by_year {
+                *all.by_year.entry(year).or_default() += n;
+            }
         }
         Ok(all)
     }
@@ -409,15 +438,10 @@ impl Collector for TallyCollector<'_> {
         reader: &SegmentReader,
     ) -> tantivy::Result<Tally> {
         let mut segment = self.for_segment(ord, reader)?;
-        if let Sessions::One(session) = segment.sessions {
+        if let (Values::One(_), Values::One(_)) = (&segment.sessions, &segment.years) {
             // A term's count is its document frequency: no posting is read.
-            let total = u64::from(weight.count(reader)?);
-            let by_session = session
-                .filter(|_| total > 0)
-                .map(|s| (s, total))
-                .into_iter()
-                .collect();
-            return Ok(Tally { total, by_session });
+            segment.tally.total = u64::from(weight.count(reader)?);
+            return Ok(segment.harvest());
         }
         match reader.alive_bitset() {
             Some(alive) => weight.for_each_no_score(reader, &mut |docs| {
@@ -432,7 +456,8 @@ impl Collector for TallyCollector<'_> {
 }
 
 pub struct SegmentTally {
-    sessions: Sessions,
+    sessions: Values,
+    years: Values,
     tally: Tally,
 }
 
@@ -441,20 +466,15 @@ impl SegmentCollector for SegmentTally {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.tally.total += 1;
-        if let Sessions::Mixed(column) = &self.sessions {
-            if let Some(session) = column.first(doc) {
-                *self.tally.by_session.entry(session).or_default() += 1;
-            }
-        }
+        self.sessions.count(doc, &mut self.tally.by_session);
+        self.years.count(doc, &mut self.tally.by_year);
     }
 
     fn harvest(mut self) -> Tally {
-        // Driven doc by doc (in the ranking pass), a one-session segment counts here.
-        if let Sessions::One(Some(session)) = self.sessions {
-            if self.tally.total > 0 {
-                self.tally.by_session.insert(session, self.tally.total);
-            }
-        }
+        // A one-session (or one-year) segment counts here, from its total.
+        let total = self.tally.total;
+        self.sessions.count_all(total, &mut self.tally.by_session);
+        self.years.count_all(total, &mut self.tally.by_year);
         self.tally
     }
 }

@@ -48,6 +48,9 @@ pub struct SearchResults {
     /// Matching passages per session, over all matches (passages of unknown session are
     /// counted in `total_hits` only).
     pub by_session: BTreeMap<u64, u64>,
+    /// Matching passages per year, over all matches (passages of unknown year are counted
+    /// in `total_hits` only).
+    pub by_year: BTreeMap<u64, u64>,
     /// Matching passages per article of the Convention they cite, over all matches.
     pub by_article: BTreeMap<u64, u64>,
     pub hits: Vec<Hit>,
@@ -160,7 +163,8 @@ impl Engine {
             collect::collect(&self.segments, &plan, request.limit, request.offset)?;
         let by_article = collect::articles(&self.segments, &*plan.count, fields.facets)?;
 
-        let snippets = snippet::Snippets::new(searcher, &*plan.highlight, fields)?;
+        let snippets =
+            snippet::Snippets::new(searcher, &*plan.highlight, fields, plan.marks.clone())?;
         let hits = top
             .into_iter()
             .map(|(score, address)| self.hit(searcher, address, score, &snippets))
@@ -171,6 +175,7 @@ impl Engine {
             total_hits: tally.total,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             by_session: tally.by_session,
+            by_year: tally.by_year,
             by_article,
             hits,
         })

@@ -10,6 +10,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::query::{Clause, Filter, ParsedQuery};
+pub use super::snippet::Marks;
 use crate::analysis::{self, AnalyzedToken};
 use crate::index::Fields;
 
@@ -92,6 +93,8 @@ pub struct Plan {
     /// stem's document frequency, read from the term dictionary.
     pub count: Box<dyn Query>,
     pub highlight: Box<dyn Query>,
+    /// Which words a snippet marks: phrases only where the whole phrase occurs.
+    pub marks: Marks,
     /// `query` is a union of terms: ranking may skip postings (block-WAND) and counting
     /// `count` is cheap, so they are best run apart.
     pub term_union: bool,
@@ -152,11 +155,13 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
     let mut content: Vec<Both> = Vec::new();
     let mut stopwords: Vec<Both> = Vec::new();
     let mut highlight = Vec::new();
+    let mut marks = Marks::default();
     for group in &parsed.groups {
         let mut alternatives = Vec::new();
         for clause in group {
             let (tokens, slop) = analyze_clause(clause);
             highlight.extend(highlight_terms(&tokens, fields));
+            marks.add(&tokens, slop);
             if let Some(query) = clause_query(&tokens, slop, fields) {
                 alternatives.push((Occur::Should, query));
             }
@@ -229,6 +234,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         query: boolean(ranked),
         count: boolean(matched),
         highlight: Box::new(BooleanQuery::new(highlight)),
+        marks,
         term_union,
     })
 }

@@ -8,9 +8,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use serde_json::json;
 
-use super::Shared;
+use super::{BuildStatus, Shared};
+use crate::search::browse::{DocumentView, OutlineEntry, Stats};
 use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::Error;
 
@@ -231,7 +233,15 @@ fn inert(cell: &str) -> String {
     }
 }
 
-/// `GET /api/doc/{id}`: a document's metadata and its passages in order.
+/// A document as the page shows it: its passages, and the outline `fahras show` prints.
+#[derive(Serialize)]
+struct DocumentPage {
+    #[serde(flatten)]
+    view: DocumentView,
+    outline: Vec<OutlineEntry>,
+}
+
+/// `GET /api/doc/{id}`: a document's metadata, its passages in order and its outline.
 pub async fn document(
     State(shared): State<Shared>,
     id: Result<Path<String>, PathRejection>,
@@ -240,17 +250,77 @@ pub async fn document(
     let lookup = id.clone();
     let view = with_engine(&shared, move |engine| engine.document(&lookup)).await?;
     match view {
-        Some(view) => Ok(Json(view).into_response()),
+        Some(view) => {
+            let outline = view.outline().outline;
+            Ok(Json(DocumentPage { view, outline }).into_response())
+        }
         None => Err(ApiError::not_found(format!(
             "no document `{id}` in the index"
         ))),
     }
 }
 
-/// `GET /api/stats`: documents, passages, passages per session and year, sizes.
+/// `GET /api/docs`: every document with its metadata and number of passages.
+pub async fn documents(State(shared): State<Shared>) -> Result<Response, ApiError> {
+    let documents = with_engine(&shared, Engine::documents).await?;
+    Ok(Json(documents).into_response())
+}
+
+/// `GET /api/articles`: each article of the Convention and how often it is cited, per
+/// session — what `fahras article --json` prints.
+pub async fn articles(State(shared): State<Shared>) -> Result<Response, ApiError> {
+    let counts = with_engine(&shared, Engine::article_counts).await?;
+    Ok(Json(counts).into_response())
+}
+
+/// `GET /api/articles/{n}?session=…`: the passages citing article `n`, by session, newest
+/// first — what `fahras article N --json` prints.
+pub async fn article(
+    State(shared): State<Shared>,
+    number: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let Path(number) = number.map_err(|e| ApiError::bad_param(e.body_text()))?;
+    let article = match number.parse::<u64>() {
+        Ok(article @ 1..=41) => article,
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "the Convention has no article `{number}` (it has articles 1 to 41)"
+            )))
+        }
+    };
+    let mut sessions = Vec::new();
+    for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "session" => sessions.push(value.parse::<u64>().map_err(|_| {
+                ApiError::bad_param(format!("`session` must be a whole number, not `{value}`"))
+            })?),
+            other => return Err(ApiError::bad_param(format!("unknown parameter `{other}`"))),
+        }
+    }
+    let report = with_engine(&shared, move |engine| engine.article(article, &sessions)).await?;
+    match report {
+        Some(report) => Ok(Json(report).into_response()),
+        None => Err(ApiError::not_found(format!(
+            "the Convention has no article {article}"
+        ))),
+    }
+}
+
+/// The figures of the index served, and how the server's own builds went.
+#[derive(Serialize)]
+struct ServedStats {
+    #[serde(flatten)]
+    stats: Stats,
+    build: BuildStatus,
+}
+
+/// `GET /api/stats`: documents, passages, passages per session and year, sizes, files left
+/// out, and the state of the builds that follow the corpus.
 pub async fn stats(State(shared): State<Shared>) -> Result<Response, ApiError> {
     let stats = with_engine(&shared, Engine::stats).await?;
-    Ok(Json(stats).into_response())
+    let build = shared.build_status();
+    Ok(Json(ServedStats { stats, build }).into_response())
 }
 
 pub async fn not_found() -> ApiError {

@@ -6,6 +6,7 @@ use axum::response::{Html, IntoResponse};
 const PAGE: &str = include_str!("../../web/index.html");
 const SCRIPT: &str = include_str!("../../web/app.js");
 const STYLE: &str = include_str!("../../web/app.css");
+const ICON: &str = include_str!("../../web/favicon.svg");
 
 /// The page for `/` and for `/doc/{id}`: it routes on its own path.
 pub async fn page() -> Html<&'static str> {
@@ -21,4 +22,15 @@ pub async fn script() -> impl IntoResponse {
 
 pub async fn style() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE)
+}
+
+/// The page names this icon; `/favicon.ico`, which browsers ask for anyway, gets it too.
+pub async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        ICON,
+    )
 }

@@ -1,13 +1,16 @@
 //! `fahras serve`: the search engine as a small HTTP service and a web page. One reader of
 //! the index is shared by every request; a rebuilt index (a new generation named by
-//! `CURRENT`) is picked up without a restart.
+//! `CURRENT`) is picked up without a restart, and the corpus folder is followed (`follow`).
 
 mod api;
 mod assets;
+mod follow;
+
+pub use follow::{BuildStatus, Corpus};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::Request;
@@ -34,6 +37,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 struct Shared {
     index_dir: Arc<PathBuf>,
     engine: Arc<RwLock<Arc<Engine>>>,
+    /// The builds the server made after corpus changes.
+    build: Arc<Mutex<BuildStatus>>,
 }
 
 impl Shared {
@@ -72,12 +77,18 @@ impl Shared {
     }
 }
 
-/// Serves the index in `index_dir` on `addr` until Ctrl-C or SIGTERM.
-pub fn run(addr: SocketAddr, index_dir: &Path) -> Result<()> {
+/// Serves the index in `index_dir` on `addr` until Ctrl-C or SIGTERM, rebuilding it from
+/// `corpus` whenever that changes.
+pub fn run(addr: SocketAddr, index_dir: &Path, corpus: Option<Corpus>) -> Result<()> {
     let engine = Engine::new(index::open(index_dir)?)?;
     let shared = Shared {
         index_dir: Arc::new(index_dir.to_path_buf()),
         engine: Arc::new(RwLock::new(Arc::new(engine))),
+        build: Arc::default(),
+    };
+    let _watcher = match corpus {
+        Some(corpus) => Some(follow::start(shared.clone(), corpus)?),
+        None => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -123,11 +134,19 @@ fn router(shared: Shared) -> Router {
     Router::new()
         .route("/", get(assets::page))
         .route("/doc/{*id}", get(assets::page))
+        .route("/articles", get(assets::page))
+        .route("/articles/{n}", get(assets::page))
+        .route("/docs", get(assets::page))
         .route("/static/app.js", get(assets::script))
         .route("/static/app.css", get(assets::style))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/static/favicon.svg", get(assets::favicon))
         .route("/api/search", get(api::search))
         .route("/api/export", get(api::export))
         .route("/api/doc/{*id}", get(api::document))
+        .route("/api/docs", get(api::documents))
+        .route("/api/articles", get(api::articles))
+        .route("/api/articles/{n}", get(api::article))
         .route("/api/stats", get(api::stats))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(api::not_found)

@@ -124,6 +124,11 @@ pub struct Server {
 impl Server {
     /// Starts the server and waits for its `listening on` line.
     pub fn start(corpus: &Path, index: &Path) -> Server {
+        Server::start_with(corpus, index, &[])
+    }
+
+    /// Starts `fahras serve ARGS` and waits for its `listening on` line.
+    pub fn start_with(corpus: &Path, index: &Path, args: &[&str]) -> Server {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_fahras"))
             .arg("--corpus")
@@ -131,6 +136,7 @@ impl Server {
             .arg("--index")
             .arg(index)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("fahras serve starts");
