@@ -184,6 +184,22 @@ fn counts_cover_all_matches_not_just_the_page() {
 }
 
 #[test]
+fn a_passage_missing_a_word_ranks_lower_instead_of_dropping_out() {
+    let ws = workspace();
+    let json = ws.run(&["search", "--json", "المجرمين سياق"]).json();
+    // Both words in b's passage, one in a's: both found, and counted.
+    assert_eq!(hits(&json), vec![("b".into(), 1), ("a".into(), 1)]);
+    assert_eq!(json["total_hits"], 2);
+    // Beside a quoted phrase, words only rank: the phrase must match.
+    let json = ws
+        .run(&["search", "--json", "\"تسليم المجرمين\" سياق"])
+        .json();
+    assert_eq!(hits(&json), vec![("b".into(), 1), ("a".into(), 1)]);
+    let json = ws.run(&["search", "--json", "\"المجرمين سياق\" تسليم"]);
+    assert_eq!(json.code, 1, "a phrase that is nowhere finds nothing");
+}
+
+#[test]
 fn filters_exclusions_and_or_narrow_the_hits() {
     let ws = workspace();
     let sessions = |query: &str, flags: &[&str]| -> Vec<u64> {
