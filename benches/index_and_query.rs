@@ -16,18 +16,6 @@ fn seed_corpus() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-fn request(query: String) -> SearchRequest {
-    SearchRequest {
-        query,
-        sessions: Vec::new(),
-        years: Vec::new(),
-        docs: Vec::new(),
-        articles: Vec::new(),
-        limit: 10,
-        offset: 0,
-    }
-}
-
 fn build(c: &mut Criterion) {
     let corpus = seed_corpus();
     let scratch = tempfile::tempdir().expect("scratch directory");
@@ -59,7 +47,7 @@ fn query(c: &mut Criterion) {
     for class in Class::ALL {
         let requests: Vec<SearchRequest> = class_queries(class, &rare)
             .iter()
-            .map(|q| request(q.fahras()))
+            .map(|q| SearchRequest::new(q.fahras(), 10))
             .collect();
         for r in &requests {
             let found = engine.search(r).expect("search").total_hits;

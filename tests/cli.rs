@@ -45,8 +45,13 @@ fn json_output_keeps_the_contract() {
     let run = ws.run(&["search", "--json", "تسليم المجرمين"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
-    // Scores are redacted: ranking is tested elsewhere, the shape here.
-    insta::assert_json_snapshot!(json, {".took_ms" => "[took_ms]", ".hits[].score" => "[score]"});
+    // Scores are redacted and hits sorted: ranking is tested elsewhere (these two passages
+    // tie, and a tie's order follows the segments'), the shape here.
+    insta::assert_json_snapshot!(json, {
+        ".took_ms" => "[took_ms]",
+        ".hits[].score" => "[score]",
+        ".hits" => insta::sorted_redaction(),
+    });
 }
 
 #[test]
@@ -181,6 +186,22 @@ fn counts_cover_all_matches_not_just_the_page() {
         .map(|v| v.as_u64().unwrap())
         .sum();
     assert_eq!(by_session, total);
+}
+
+#[test]
+fn a_passage_missing_a_word_ranks_lower_instead_of_dropping_out() {
+    let ws = workspace();
+    let json = ws.run(&["search", "--json", "المجرمين سياق"]).json();
+    // Both words in b's passage, one in a's: both found, and counted.
+    assert_eq!(hits(&json), vec![("b".into(), 1), ("a".into(), 1)]);
+    assert_eq!(json["total_hits"], 2);
+    // Beside a quoted phrase, words only rank: the phrase must match.
+    let json = ws
+        .run(&["search", "--json", "\"تسليم المجرمين\" سياق"])
+        .json();
+    assert_eq!(hits(&json), vec![("b".into(), 1), ("a".into(), 1)]);
+    let json = ws.run(&["search", "--json", "\"المجرمين سياق\" تسليم"]);
+    assert_eq!(json.code, 1, "a phrase that is nowhere finds nothing");
 }
 
 #[test]

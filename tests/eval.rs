@@ -1,6 +1,8 @@
-//! Quality gate: the development relevance set (`tests/data/dev.json`, a copy of
-//! `shared/eval/dev.json`) run through the
-//! real binary on the seed corpus. The figures are printed on every run.
+//! Quality gate: the development relevance sets run through the real binary on the seed
+//! corpus — `tests/data/dev.json` (a copy of `shared/eval/dev.json`: known items, phrases,
+//! spelling variants) and `tests/data/dev_ranking.json` (a copy of
+//! `shared/eval/dev_ranking.json`: known items, easy to hard, each a line of a corpus file).
+//! The figures are printed on every run.
 //!
 //! The phrase ground truth is computed here, independently of the analyzer: a passage
 //! contains a phrase when consecutive words match it after a plain orthographic
@@ -10,47 +12,10 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::relevance::{self, root, words, Judged};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn dev_set() -> Value {
-    let path = root().join("tests/data/dev.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("the relevance set {} is needed: {e}", path.display()));
-    serde_json::from_str(&text).expect("dev.json is JSON")
-}
-
-/// Diacritics, tatweel and invisible marks dropped; letter variants and digits unified.
-fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| {
-            !matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
-                | '\u{06D6}'..='\u{06ED}' | '\u{0640}' | '\u{200B}'..='\u{200F}')
-        })
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            'ؤ' => 'و',
-            'ئ' => 'ي',
-            '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10).unwrap(),
-            _ => c,
-        })
-        .collect()
-}
-
-fn words(text: &str) -> Vec<String> {
-    normalize(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
 
 const PROCLITICS: &[&str] = &[
     "", "و", "ف", "ب", "ك", "ل", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "وب", "ول", "فب",
@@ -91,34 +56,20 @@ fn search(corpus: &Path, index: &Path, query: &str, limit: usize) -> Value {
 
 #[test]
 fn dev_relevance_set() {
-    let dev = dev_set();
+    let dev = relevance::relevance_set("dev.json");
     let corpus = root().join("corpus");
     let index = tempfile::tempdir().unwrap();
     let mut report = String::new();
 
     // Known items: reciprocal rank of the first hit containing the target, within 10.
-    let mut reciprocal_ranks = Vec::new();
-    for item in dev["known_item"].as_array().unwrap() {
-        let (query, target) = (
-            item["q"].as_str().unwrap(),
-            item["target"].as_str().unwrap(),
-        );
-        let target = words(target);
-        let json = search(&corpus, index.path(), query, 10);
-        let rank = json["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|h| {
-                words(h["text"].as_str().unwrap())
-                    .windows(target.len())
-                    .any(|w| w == target)
-            })
-            .map(|i| i + 1);
-        reciprocal_ranks.push(rank.map_or(0.0, |r| 1.0 / r as f64));
-        report += &format!("  known item {query}: rank {rank:?}\n");
+    let mut ranks = Vec::new();
+    for item in relevance::dev_known_items() {
+        let json = search(&corpus, index.path(), &item.query, 10);
+        let rank = item.rank(&judged(&json));
+        ranks.push(rank);
+        report += &format!("  known item {}: rank {rank:?}\n", item.query);
     }
-    let mrr = reciprocal_ranks.iter().sum::<f64>() / reciprocal_ranks.len() as f64;
+    let (mrr, _) = relevance::mrr_and_success(&ranks);
 
     // Phrases: every passage that contains the phrase, and nothing else.
     let loaded = fahras::corpus::load_corpus(&corpus, &Default::default()).unwrap();
@@ -183,19 +134,79 @@ fn dev_relevance_set() {
 
     let summary = format!(
         "dev set: known-item MRR@10 {mrr:.3} ({} queries); phrase recall {recall:.3}, precision {precision:.3} ({relevant} relevant passages); variant groups agreeing {variant_groups_agreeing}/{}\n",
-        reciprocal_ranks.len(),
+        ranks.len(),
         groups.len()
     );
     // Written past the test harness's capture, so the figures show on every run.
     let _ = std::io::stderr().write_all((report.clone() + &summary).as_bytes());
 
-    assert!(mrr >= 0.9, "known-item MRR@10 {mrr:.3} < 0.9\n{report}");
-    assert!(recall >= 0.98, "phrase recall {recall:.3} < 0.98\n{report}");
+    assert!(mrr >= 0.999, "known-item MRR@10 {mrr:.3} < 1\n{report}");
+    assert!(recall >= 0.99, "phrase recall {recall:.3} < 0.99\n{report}");
     assert!(
-        precision >= 0.95,
-        "phrase precision {precision:.3} < 0.95\n{report}"
+        precision >= 0.97,
+        "phrase precision {precision:.3} < 0.97\n{report}"
     );
     assert_eq!(variant_groups_agreeing, groups.len(), "{report}");
+}
+
+/// The hits of a `search --json` object as the known items judge them.
+fn judged(json: &Value) -> Vec<Judged<'_>> {
+    json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| Judged {
+            doc: h["doc"].as_str().unwrap(),
+            passage: h["passage"].as_u64().unwrap(),
+            text: h["text"].as_str().unwrap(),
+        })
+        .collect()
+}
+
+/// Known items of the ranking set: the rank of the passage holding the item's line, for
+/// every query, by difficulty.
+#[test]
+fn dev_ranking_set() {
+    let corpus = root().join("corpus");
+    let index = tempfile::tempdir().unwrap();
+    let items = relevance::ranking_known_items(&relevance::seed_documents(&corpus));
+    let mut report = String::new();
+    let mut ranks: Vec<(String, Option<usize>)> = Vec::new();
+    for item in &items {
+        let json = search(&corpus, index.path(), &item.query, 10);
+        let rank = item.rank(&judged(&json));
+        report += &format!("  {} {}: rank {rank:?}\n", item.difficulty, item.query);
+        ranks.push((item.difficulty.clone(), rank));
+    }
+    let measure = |class: Option<&str>| {
+        let chosen: Vec<Option<usize>> = ranks
+            .iter()
+            .filter(|(c, _)| class.is_none_or(|class| c == class))
+            .map(|(_, r)| *r)
+            .collect();
+        let (mrr, first) = relevance::mrr_and_success(&chosen);
+        (mrr, first, chosen.len())
+    };
+    for class in [Some("easy"), Some("medium"), Some("hard"), None] {
+        let (mrr, first, n) = measure(class);
+        report += &format!(
+            "ranking set, {}: MRR@10 {mrr:.3}, success@1 {first:.3} ({n} queries)\n",
+            class.unwrap_or("all")
+        );
+    }
+    let _ = std::io::stderr().write_all(report.as_bytes());
+
+    let (mrr, first, _) = measure(None);
+    let missed = ranks.iter().filter(|(_, r)| r.is_none()).count();
+    assert!(mrr >= 0.95, "ranking set MRR@10 {mrr:.3} < 0.95\n{report}");
+    assert!(
+        first >= 0.9,
+        "ranking set success@1 {first:.3} < 0.9\n{report}"
+    );
+    assert_eq!(
+        missed, 0,
+        "queries without their passage in the top 10\n{report}"
+    );
 }
 
 #[test]

@@ -18,7 +18,7 @@ use serde::Serialize;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 pub use fold::{fold, fold_char, FoldFilter};
-pub use pairs::{exact_pair, is_common, stem_pair, PairFilter};
+pub use pairs::{is_common, stem_pair, PairFilter};
 pub use similarity::token_similarity;
 pub use stem::{stem_candidates, StemFilter};
 pub use tokenizer::{ArabicTokenizer, MAX_TOKEN_BYTES};

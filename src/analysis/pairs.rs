@@ -4,11 +4,10 @@
 //!
 //! [`PairFilter`] follows the tokenizer and [`super::FoldFilter`]. For two neighbouring words
 //! whose stems are both common ([`is_common`], the list in `data/common_stems.txt`) it emits,
-//! at the first word's position, one [`stem_pair`] for each pair of their stem candidates and
-//! one [`exact_pair`] of their folded forms. It emits nothing else: the field holds only
-//! pairs. A phrase whose words each have one common stem therefore matches the stemmed
-//! phrase exactly where its pairs follow one another, and the exact phrase exactly where
-//! its exact pairs do.
+//! at the first word's position, one [`stem_pair`] for each pair of their stem candidates.
+//! It emits nothing else: the field holds only pairs. A phrase whose words each have one
+//! common stem therefore matches the stemmed phrase exactly where its pairs follow one
+//! another. (Exact forms are the second stage's, read from the `exact` field.)
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -38,23 +37,10 @@ pub fn stem_pair(first: &str, second: &str) -> String {
     pair
 }
 
-/// The term of two neighbouring folded forms; `=` (never inside a token) sets them apart
-/// from stem pairs.
-pub fn exact_pair(first: &str, second: &str) -> String {
-    let mut pair = String::new();
-    write_exact_pair(&mut pair, first, second);
-    pair
-}
-
 fn write_stem_pair(out: &mut String, first: &str, second: &str) {
     out.push_str(first);
     out.push(' ');
     out.push_str(second);
-}
-
-fn write_exact_pair(out: &mut String, first: &str, second: &str) {
-    out.push('=');
-    write_stem_pair(out, first, second);
 }
 
 /// Token filter turning folded words into the pairs described in the module documentation.
@@ -161,7 +147,6 @@ impl<T: TokenStream> PairTokenStream<T> {
                 emit(&|text| write_stem_pair(text, first.stem(a), second.stem(b)));
             }
         }
-        emit(&|text| write_exact_pair(text, &first.token.text, &second.token.text));
     }
 }
 
@@ -212,12 +197,7 @@ mod tests {
         assert!(is_common("امم") && is_common("متحد"));
         assert_eq!(
             pairs("منظمة الأمم المتحدة"),
-            [
-                (stem_pair("منظم", "امم"), 0),
-                (exact_pair("منظمه", "الامم"), 0),
-                (stem_pair("امم", "متحد"), 1),
-                (exact_pair("الامم", "المتحده"), 1),
-            ]
+            [(stem_pair("منظم", "امم"), 0), (stem_pair("امم", "متحد"), 1),]
         );
     }
 
@@ -243,7 +223,6 @@ mod tests {
                 "{tokens:?}"
             );
         }
-        assert!(tokens.contains(&(exact_pair("وللدول", "الاطراف"), 0)));
     }
 
     proptest! {
@@ -265,7 +244,6 @@ mod tests {
                         expected.push((stem_pair(x, y), w[0].position));
                     }
                 }
-                expected.push((exact_pair(&w[0].folded, &w[1].folded), w[0].position));
             }
             prop_assert_eq!(pairs(&text), expected);
         }

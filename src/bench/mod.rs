@@ -103,7 +103,7 @@ fn run_size(options: &BenchOptions, mb: f64) -> anyhow::Result<SizeRun> {
     let fahras_index = work.join("fahras-index");
     let (build_seconds, peak_rss_mb) =
         build_in_child(&options.fahras_exe, &corpus_dir, &fahras_index)?;
-    let engine = Engine::new(index::open(&fahras_index)?)?;
+    let engine = peers::Fahras::new(Engine::new(index::open(&fahras_index)?)?);
     let mut engines = vec![measure_engine(
         "fahras",
         &engine,

@@ -1,8 +1,11 @@
 //! The engines side by side: fahras itself, tantivy with its default analyzer (same engine,
 //! no Arabic awareness) and SQLite FTS5 with `unicode61 remove_diacritics 2` — the embedded
-//! engines a user might pick instead. Each returns its top 10 passages, keyed the same way.
+//! engines a user might pick instead. Each does a search page's work — its top 10 passages
+//! (keyed the same way), a highlighted snippet of each and the count of all matches — and
+//! returns the keys.
 
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -11,33 +14,64 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::QueryParser;
 use tantivy::schema::{Field, Schema, Value, FAST, INDEXED, STORED, STRING, TEXT};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::{doc, Index, IndexReader, IndexWriter, TantivyDocument};
 
-use super::queries::{BenchEngine, BenchQuery, PassageKey, Searcher};
+use super::queries::{BenchEngine, BenchQuery, PassageKey, Searcher, StageMeans};
 use crate::corpus::{self, LoadOptions};
-use crate::search::{Engine, SearchRequest};
+use crate::search::snippet::SNIPPET_BYTES;
+use crate::search::{Engine, SearchRequest, Stages};
 
 /// Hits each engine returns per query, as a search page would show.
 pub const TOP: usize = 10;
 
-impl BenchEngine for Engine {
+/// fahras's engine, adding up the time of each stage of its searches.
+pub struct Fahras {
+    engine: Engine,
+    /// The stages' time summed, and the number of searches.
+    stages: Mutex<(Stages, u32)>,
+}
+
+impl Fahras {
+    pub fn new(engine: Engine) -> Fahras {
+        Fahras {
+            engine,
+            stages: Mutex::default(),
+        }
+    }
+}
+
+impl BenchEngine for Fahras {
     fn searcher(&self) -> anyhow::Result<Searcher<'_>> {
         Ok(Box::new(move |query: &BenchQuery| {
-            let results = self.search(&SearchRequest {
-                query: query.fahras(),
-                sessions: Vec::new(),
-                years: Vec::new(),
-                docs: Vec::new(),
-                articles: Vec::new(),
-                limit: TOP,
-                offset: 0,
-            })?;
+            // Snippets, highlights, counts per session and article: all of a search's work.
+            let request = SearchRequest::new(query.fahras(), TOP);
+            let (results, stages) = self.engine.search_timed(&request)?;
+            let mut sum = self.stages.lock().expect("stage times");
+            sum.0.plan += stages.plan;
+            sum.0.first_stage += stages.first_stage;
+            sum.0.second_stage += stages.second_stage;
+            sum.0.counts += stages.counts;
+            sum.0.snippets += stages.snippets;
+            sum.1 += 1;
             Ok(results
                 .hits
                 .into_iter()
                 .map(|hit| (hit.doc, hit.passage))
                 .collect())
         }))
+    }
+
+    fn take_stages(&self) -> Option<StageMeans> {
+        let (sum, n) = std::mem::take(&mut *self.stages.lock().expect("stage times"));
+        let mean = |d: std::time::Duration| d.as_secs_f64() * 1e3 / f64::from(n.max(1));
+        Some(StageMeans {
+            plan_ms: mean(sum.plan),
+            first_stage_ms: mean(sum.first_stage),
+            second_stage_ms: mean(sum.second_stage),
+            counts_ms: mean(sum.counts),
+            snippets_ms: mean(sum.snippets),
+        })
     }
 }
 
@@ -68,8 +102,8 @@ fn load_passages(corpus_dir: &Path) -> anyhow::Result<Vec<PeerPassage>> {
         .collect())
 }
 
-/// tantivy with a `TEXT` field (SimpleTokenizer + LowerCaser) and its `QueryParser`,
-/// words joined by AND as in fahras.
+/// tantivy with a `TEXT` field (SimpleTokenizer + LowerCaser) and its `QueryParser`, words
+/// joined by OR (its default, and what fahras matches); snippets by its `SnippetGenerator`.
 pub struct TantivyDefault {
     index: Index,
     reader: IndexReader,
@@ -128,17 +162,19 @@ impl TantivyDefault {
 
 impl BenchEngine for TantivyDefault {
     fn searcher(&self) -> anyhow::Result<Searcher<'_>> {
-        let mut parser = QueryParser::for_index(&self.index, vec![self.text]);
-        parser.set_conjunction_by_default();
+        let parser = QueryParser::for_index(&self.index, vec![self.text]);
         let searcher = self.reader.searcher();
         Ok(Box::new(move |query: &BenchQuery| {
-            let parsed = parser.parse_query(&query.fahras())?;
+            let parsed = parser.parse_query(&query.tantivy())?;
             // The count too, as fahras counts every match for `total_hits`.
             let (top, _count) =
                 searcher.search(&parsed, &(TopDocs::with_limit(TOP).order_by_score(), Count))?;
+            let mut snippets = SnippetGenerator::create(&searcher, &*parsed, self.text)?;
+            snippets.set_max_num_chars(SNIPPET_BYTES);
             top.into_iter()
                 .map(|(_, address)| {
                     let stored: TantivyDocument = searcher.doc(address)?;
+                    std::hint::black_box(snippets.snippet_from_doc(&stored).to_html());
                     let doc = stored
                         .get_first(self.doc)
                         .and_then(|v| v.as_str())
@@ -155,7 +191,8 @@ impl BenchEngine for TantivyDefault {
     }
 }
 
-/// SQLite FTS5, `tokenize = 'unicode61 remove_diacritics 2'`, ranked by its bm25.
+/// SQLite FTS5, `tokenize = 'unicode61 remove_diacritics 2'`, ranked by its bm25, with
+/// `snippet()` for each hit and `count(*)` for the total.
 pub struct Fts5 {
     path: std::path::PathBuf,
 }
@@ -203,17 +240,31 @@ impl BenchEngine for Fts5 {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
         )?;
         Ok(Box::new(move |query: &BenchQuery| {
-            // Both statements take the same three parameters; an unfiltered query binds NULL.
-            let sql = if query.session.is_some() {
-                "SELECT doc, passage FROM passages WHERE passages MATCH ?1 AND session = ?2 ORDER BY rank LIMIT ?3"
+            // The statements of a kind take the same parameters; unfiltered binds NULL.
+            let filter = if query.session.is_some() {
+                "session = ?2"
             } else {
-                "SELECT doc, passage FROM passages WHERE passages MATCH ?1 AND ?2 IS NULL ORDER BY rank LIMIT ?3"
+                "?2 IS NULL"
             };
-            let mut statement = db.prepare_cached(sql)?;
-            let rows = statement
-                .query_map(rusqlite::params![query.fts5(), query.session, TOP], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
+            let mut count = db.prepare_cached(&format!(
+                "SELECT count(*) FROM passages WHERE passages MATCH ?1 AND {filter}"
+            ))?;
+            let total: u64 = count
+                .query_row(rusqlite::params![query.fts5(), query.session], |row| {
+                    row.get(0)
                 })?;
+            std::hint::black_box(total);
+            let mut statement = db.prepare_cached(&format!(
+                "SELECT doc, passage, snippet(passages, 0, '[', ']', '…', 32) FROM passages \
+                 WHERE passages MATCH ?1 AND {filter} ORDER BY rank LIMIT ?3"
+            ))?;
+            let rows = statement.query_map(
+                rusqlite::params![query.fts5(), query.session, TOP],
+                |row| {
+                    std::hint::black_box(row.get::<_, String>(2)?);
+                    Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
+                },
+            )?;
             Ok(rows.collect::<Result<Vec<PassageKey>, _>>()?)
         }))
     }

@@ -88,12 +88,27 @@ impl BenchQuery {
         query
     }
 
-    /// An FTS5 MATCH expression: quoted words (implicit AND), a quoted phrase, or `NEAR`
-    /// for a phrase with slop (FTS5 has no ordered slop). The session filter is SQL.
+    /// tantivy's `QueryParser` syntax: words as alternatives (its default, and what fahras
+    /// matches), the session filter required beside them.
+    pub fn tantivy(&self) -> String {
+        let text = BenchQuery {
+            session: None,
+            ..self.clone()
+        }
+        .fahras();
+        match self.session {
+            None => text,
+            Some(session) => format!("+({text}) +session:{session}"),
+        }
+    }
+
+    /// An FTS5 MATCH expression: quoted words joined by OR (what fahras matches), a quoted
+    /// phrase, or `NEAR` for a phrase with slop (FTS5 has no ordered slop). The session
+    /// filter is SQL.
     pub fn fts5(&self) -> String {
         let quoted: Vec<String> = self.words.iter().map(|w| format!("\"{w}\"")).collect();
         match self.phrase {
-            None => quoted.join(" "),
+            None => quoted.join(" OR "),
             Some(0) => format!("\"{}\"", self.words.join(" ")),
             Some(slop) => format!("NEAR({}, {slop})", quoted.join(" ")),
         }
@@ -188,9 +203,26 @@ pub type PassageKey = (String, u64);
 /// A connection to one engine, owned by one thread: runs a query, returns the top passages.
 pub type Searcher<'a> = Box<dyn FnMut(&BenchQuery) -> anyhow::Result<Vec<PassageKey>> + 'a>;
 
-/// An engine under test: hands each thread its own searcher.
+/// An engine under test: hands each thread its own searcher. Every searcher does what a
+/// search page needs: the top passages, a highlighted snippet of each, the total count.
 pub trait BenchEngine: Sync {
     fn searcher(&self) -> anyhow::Result<Searcher<'_>>;
+
+    /// The mean time per stage of the searches since the last call, for an engine that
+    /// reports its stages (fahras).
+    fn take_stages(&self) -> Option<StageMeans> {
+        None
+    }
+}
+
+/// Mean milliseconds per query in each stage of a fahras search.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct StageMeans {
+    pub plan_ms: f64,
+    pub first_stage_ms: f64,
+    pub second_stage_ms: f64,
+    pub counts_ms: f64,
+    pub snippets_ms: f64,
 }
 
 /// Latency and throughput of one class on one engine.
@@ -206,6 +238,8 @@ pub struct ClassLatency {
     pub qps_2_threads: f64,
     /// Queries of the class that found nothing (a sign the query set does not fit).
     pub empty_queries: usize,
+    /// Where the single-thread run's time went, for an engine that says.
+    pub stages: Option<StageMeans>,
 }
 
 /// Timing budget of one class on one engine.
@@ -228,6 +262,7 @@ pub fn measure(
             empty_queries += 1;
         }
     }
+    engine.take_stages();
     let mut latencies = Vec::new();
     let started = Instant::now();
     while latencies.len() < MIN_SAMPLES && started.elapsed() < MAX_SINGLE_THREAD {
@@ -238,6 +273,7 @@ pub fn measure(
         }
     }
     let qps_1_thread = latencies.len() as f64 / started.elapsed().as_secs_f64();
+    let stages = engine.take_stages();
     drop(search);
 
     let started = Instant::now();
@@ -276,6 +312,7 @@ pub fn measure(
         qps_1_thread,
         qps_2_threads,
         empty_queries,
+        stages,
     })
 }
 
@@ -322,6 +359,10 @@ mod tests {
         let filtered = BenchQuery::in_session("الاتفاقية", 9);
         assert_eq!(filtered.fahras(), "الاتفاقية session:9");
         assert_eq!(filtered.fts5(), "\"الاتفاقية\"");
+        assert_eq!(filtered.tantivy(), "+(الاتفاقية) +session:9");
+        let words = BenchQuery::words("تسليم المجرمين");
+        assert_eq!(words.fts5(), "\"تسليم\" OR \"المجرمين\"");
+        assert_eq!(words.tantivy(), "تسليم المجرمين");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -34,10 +34,12 @@ pub struct Fields {
     pub text: Field,
     /// The passage as extracted, stored only (not indexed), for a passage repair changed.
     pub extracted: Field,
-    /// The same text indexed folded but unstemmed (precision), not stored.
+    /// The same text indexed folded but unstemmed, which passages hold each exact form
+    /// (no frequencies or positions: the second stage only asks whether it is there), not
+    /// stored.
     pub exact: Field,
-    /// Pairs of neighbouring common words, stemmed and exact, not stored: phrases of
-    /// frequent words search these (see `analysis::PairFilter`).
+    /// Pairs of neighbouring common words' stems, not stored: phrases of frequent words
+    /// search these (see `analysis::PairFilter`).
     pub pairs: Field,
     /// Articles of the Convention the passage cites (`article:16`); fast, for counting.
     pub articles: Field,
@@ -80,7 +82,11 @@ impl Fields {
             extracted: builder.add_text_field("extracted", STORED),
             exact: builder.add_text_field(
                 "exact",
-                TextOptions::default().set_indexing_options(analyzed(FOLD_ANALYZER)),
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(FOLD_ANALYZER)
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
             ),
             pairs: builder.add_text_field(
                 "pairs",

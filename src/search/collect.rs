@@ -1,6 +1,6 @@
-//! Collecting a search's answers with as little work as the index allows: the top passages
-//! by BM25 times the length prior, letting tantivy skip blocks of postings that cannot
-//! reach them (block-WAND, with a threshold carried from segment to segment); and the counts
+//! Collecting a search's answers with as little work as the index allows: the first
+//! stage's window of passages by BM25 times the length prior, letting tantivy skip blocks of
+//! postings that cannot reach it (block-WAND, with a threshold carried from segment to segment); and the counts
 //! per session, read from the term dictionary when a segment holds a single session (the
 //! build writes one segment per session).
 
@@ -65,35 +65,41 @@ impl Segments {
     }
 }
 
-/// What a search collects: its page of passages and its counts.
-pub struct Collected {
-    pub top: Vec<(Score, DocAddress)>,
-    pub tally: Tally,
+/// The first stage: the `window` best passages of `plan` by BM25 times the length prior,
+/// best first, and, when the same pass counted them, the count of all its matches.
+///
+/// A union of terms (words) is ranked alone: the ranking skips postings that cannot reach
+/// the window (block-WAND), and [`tally`] counts apart (for one term, from the term
+/// dictionary). Anything else visits every match anyway, so ranking and counting share one
+/// pass.
+pub fn first_stage(segments: &Segments, plan: &Plan, window: usize) -> tantivy::Result<FirstStage> {
+    let searcher = &segments.searcher;
+    let best = TopScores::new(window, segments);
+    if plan.term_union {
+        let window = searcher.search(&*plan.query, &best)?;
+        return Ok(FirstStage {
+            window,
+            tally: None,
+        });
+    }
+    let (window, tally) = searcher.search(&*plan.query, &(best, TallyCollector::new(segments)))?;
+    Ok(FirstStage {
+        window,
+        tally: Some(tally),
+    })
 }
 
-/// The `offset..offset + limit` best passages of `plan`, ranked by BM25 times the length
-/// prior, and the count of all its matches.
-///
-/// A single word is ranked and counted apart: the ranking skips postings that cannot reach
-/// the page (block-WAND) and the count is read from the term dictionary. Anything else
-/// visits every match anyway, so ranking and counting share one pass.
-pub fn collect(
-    segments: &Segments,
-    plan: &Plan,
-    limit: usize,
-    offset: usize,
-) -> tantivy::Result<Collected> {
-    let searcher = &segments.searcher;
-    let best = TopScores::new(offset + limit, segments);
-    let tally = TallyCollector::new(segments);
-    let (top, tally) = if plan.term_union {
-        let top = searcher.search(&*plan.query, &best)?;
-        (top, searcher.search(&*plan.count, &tally)?)
-    } else {
-        searcher.search(&*plan.query, &(best, tally))?
-    };
-    let top = top.into_iter().skip(offset).take(limit).collect();
-    Ok(Collected { top, tally })
+/// The first stage's candidates, best first, and the tally when the same pass made it.
+pub struct FirstStage {
+    pub window: Vec<(Score, DocAddress)>,
+    pub tally: Option<Tally>,
+}
+
+/// Every match of `plan` counted, in all and per session.
+pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
+    segments
+        .searcher
+        .search(&*plan.count, &TallyCollector::new(segments))
 }
 
 /// The `limit` best passages by BM25 times the length prior (ties: index order).

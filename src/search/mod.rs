@@ -1,16 +1,18 @@
-//! Search: one function shared by every front end. A request is parsed
-//! ([`query`]), planned into a tantivy query ([`plan`]), run with top-k, count and facet
-//! collectors, and each hit gets a snippet in its original text ([`snippet`]).
+//! Search: one function shared by every front end. A request is parsed ([`query`]),
+//! planned ([`plan`]), ranked in two stages — a window of candidates by BM25 with pruning
+//! ([`collect`]), re-scored with positions and exact forms ([`rerank`]) — counted, and each
+//! hit of the page gets a snippet in its original text ([`snippet`]).
 
 pub mod articles;
 pub mod browse;
 pub mod collect;
 pub mod plan;
 pub mod query;
+pub mod rerank;
 pub mod snippet;
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::collector::FacetCounts;
@@ -39,6 +41,21 @@ pub struct SearchRequest {
     pub offset: usize,
 }
 
+impl SearchRequest {
+    /// The first `limit` passages of `query`, unfiltered.
+    pub fn new(query: String, limit: usize) -> SearchRequest {
+        SearchRequest {
+            query,
+            sessions: Vec::new(),
+            years: Vec::new(),
+            docs: Vec::new(),
+            articles: Vec::new(),
+            limit,
+            offset: 0,
+        }
+    }
+}
+
 /// The `search --json` object (see DESIGN.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
@@ -54,6 +71,22 @@ pub struct SearchResults {
     /// Matching passages per article of the Convention they cite, over all matches.
     pub by_article: BTreeMap<u64, u64>,
     pub hits: Vec<Hit>,
+}
+
+/// The time one search spent in each stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Stages {
+    /// Parsing the query and planning its tantivy queries.
+    pub plan: Duration,
+    /// The first stage's window of candidates; with the counts, when one pass does both
+    /// (anything but a union of words).
+    pub first_stage: Duration,
+    /// Re-scoring the window.
+    pub second_stage: Duration,
+    /// Counts of the matches, per session and per article.
+    pub counts: Duration,
+    /// Reading the page's passages and cutting their snippets and highlights.
+    pub snippets: Duration,
 }
 
 /// One matching passage.
@@ -92,6 +125,7 @@ pub struct Engine {
     /// The reader's segments, with their columns open (the reader is never reloaded: a
     /// rebuilt index gets a new engine).
     segments: collect::Segments,
+    weights: rerank::Weights,
 }
 
 impl Engine {
@@ -113,7 +147,13 @@ impl Engine {
             open,
             reader,
             segments,
+            weights: rerank::Weights::default(),
         })
+    }
+
+    /// The same engine ranking with other second-stage weights (for tuning them).
+    pub fn with_weights(self, weights: rerank::Weights) -> Engine {
+        Engine { weights, ..self }
     }
 
     /// The generation directory this engine reads.
@@ -122,6 +162,11 @@ impl Engine {
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        Ok(self.search_timed(request)?.0)
+    }
+
+    /// [`Engine::search`], and the time each stage took.
+    pub fn search_timed(&self, request: &SearchRequest) -> Result<(SearchResults, Stages)> {
         let started = Instant::now();
         if !(1..=MAX_LIMIT).contains(&request.limit) {
             return Err(Error::Request(format!(
@@ -157,28 +202,52 @@ impl Engine {
             .extend(request.articles.iter().map(|&a| Filter::Article(a)));
         let fields = &self.open.fields;
         let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
+        let mut stages = Stages {
+            plan: started.elapsed(),
+            ..Stages::default()
+        };
 
-        let searcher = &self.segments.searcher;
-        let collect::Collected { top, tally } =
-            collect::collect(&self.segments, &plan, request.limit, request.offset)?;
-        let by_article = collect::articles(&self.segments, &*plan.count, fields.facets)?;
+        let segments = &self.segments;
+        let page = request.offset + request.limit;
+        let clock = Instant::now();
+        let collect::FirstStage { window, tally } =
+            collect::first_stage(segments, &plan, page.max(self.weights.window))?;
+        stages.first_stage = clock.elapsed();
+        let clock = Instant::now();
+        let ranked = rerank::rerank(segments, &plan.units, window, &self.weights)?;
+        stages.second_stage = clock.elapsed();
+        let clock = Instant::now();
+        let tally = match tally {
+            Some(tally) => tally,
+            None => collect::tally(segments, &plan)?,
+        };
+        let by_article = collect::articles(segments, &*plan.count, fields.facets)?;
+        stages.counts = clock.elapsed();
 
+        let clock = Instant::now();
+        let searcher = &segments.searcher;
         let snippets =
             snippet::Snippets::new(searcher, &*plan.highlight, fields, plan.marks.clone())?;
-        let hits = top
+        let hits = ranked
             .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
             .map(|(score, address)| self.hit(searcher, address, score, &snippets))
             .collect::<Result<Vec<Hit>>>()?;
+        stages.snippets = clock.elapsed();
 
-        Ok(SearchResults {
-            query: request.query.clone(),
-            total_hits: tally.total,
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-            by_session: tally.by_session,
-            by_year: tally.by_year,
-            by_article,
-            hits,
-        })
+        Ok((
+            SearchResults {
+                query: request.query.clone(),
+                total_hits: tally.total,
+                took_ms: started.elapsed().as_secs_f64() * 1e3,
+                by_session: tally.by_session,
+                by_year: tally.by_year,
+                by_article,
+                hits,
+            },
+            stages,
+        ))
     }
 }
 

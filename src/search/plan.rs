@@ -1,25 +1,22 @@
-//! Turning a parsed query into a tantivy query: each word and phrase is analyzed exactly as
-//! the passages were, and matched on both the stemmed field (recall) and the exact-form
-//! field (precision, boosted so that exact forms rank first).
+//! Turning a parsed query into the first stage's tantivy queries and the second stage's
+//! units: each word and phrase is analyzed exactly as the passages were and matched on the
+//! stemmed field; the second stage ([`super::rerank`]) reads exact forms and positions.
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RegexPhraseQuery, RegexQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Score, Term};
 
 use super::query::{Clause, Filter, ParsedQuery};
+use super::rerank::{QueryUnits, Unit};
 pub use super::snippet::Marks;
 use crate::analysis::{self, AnalyzedToken};
 use crate::index::Fields;
 
-/// Weight of an exact-form match relative to a stem match.
-const EXACT_BOOST: f32 = 1.5;
 /// Weight of a stem found by stripping an ambiguous one-letter proclitic (و ف ب ك ل).
 const ALTERNATIVE_STEM_BOOST: f32 = 0.5;
-/// Weight of a stopword in a bag of words: it still ranks, but barely.
-const STOPWORD_BOOST: f32 = 0.2;
 
 /// Passages shorter than this many words are ranked down: BM25 favours short fields, and
 /// a stray line left between blank lines by PDF extraction ("الجريمة المنظمة.") would
@@ -89,8 +86,8 @@ const STOPWORDS: &[&str] = &[
 pub struct Plan {
     pub query: Box<dyn Query>,
     /// Matches exactly the passages `query` matches, without the clauses that only add to
-    /// the score (exact forms), so that counting is cheap: a single word's count is its
-    /// stem's document frequency, read from the term dictionary.
+    /// the score (words beside a phrase) or frequencies, so that counting is cheap: a
+    /// single word's count is its stem's document frequency, read from the term dictionary.
     pub count: Box<dyn Query>,
     pub highlight: Box<dyn Query>,
     /// Which words a snippet marks: phrases only where the whole phrase occurs.
@@ -98,6 +95,8 @@ pub struct Plan {
     /// `query` is a union of terms: ranking may skip postings (block-WAND) and counting
     /// `count` is cheap, so they are best run apart.
     pub term_union: bool,
+    /// The query's words in order, for the second stage.
+    pub units: QueryUnits,
 }
 
 /// A clause of the query twice: as it ranks, and as it matches.
@@ -116,6 +115,41 @@ impl Both {
             term_union: false,
         }
     }
+
+    /// A union of weighted terms: ranked with their weights and frequencies, matched
+    /// without either (a single term's count is its document frequency).
+    fn terms(terms: &[(Term, Score)]) -> Both {
+        let union = |record, weighted: bool| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+                .iter()
+                .map(|(term, weight)| {
+                    let query: Box<dyn Query> = Box::new(TermQuery::new(term.clone(), record));
+                    let query = if weighted && *weight != 1.0 {
+                        Box::new(BoostQuery::new(query, *weight))
+                    } else {
+                        query
+                    };
+                    (Occur::Should, query)
+                })
+                .collect();
+            match clauses.len() {
+                1 => clauses.pop().expect("one term").1,
+                _ => Box::new(BooleanQuery::new(clauses)),
+            }
+        };
+        Both {
+            ranked: union(IndexRecordOption::WithFreqs, true),
+            matched: union(IndexRecordOption::Basic, false),
+            term_union: true,
+        }
+    }
+}
+
+/// A bare word of the query: its weighted stems (a union of terms), or, for alternatives
+/// (`a OR "b c"`), any query.
+enum Word {
+    Terms(Vec<(Term, Score)>),
+    Other(Both),
 }
 
 /// A boolean query of `clauses`, or the one clause itself when it alone must match: a
@@ -140,71 +174,79 @@ fn both_boolean(clauses: Vec<(Occur, Both)>) -> Both {
     }
 }
 
-/// How many of `n` content words a passage must contain: all of one or two, then all but
-/// one, and at least three quarters of long queries, so a pasted sentence with one word
-/// spelled differently still finds its passage while every word still counts in the score.
-pub fn required_words(n: usize) -> usize {
-    match n {
-        0..=2 => n,
-        3..=5 => n - 1,
-        _ => (3 * n).div_ceil(4),
-    }
-}
-
 pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
-    let mut content: Vec<Both> = Vec::new();
-    let mut stopwords: Vec<Both> = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
+    let mut stopwords: Vec<Word> = Vec::new();
+    let mut phrases: Vec<Both> = Vec::new();
     let mut highlight = Vec::new();
     let mut marks = Marks::default();
+    let mut units = Vec::new();
     for group in &parsed.groups {
         let mut alternatives = Vec::new();
+        let mut group_units = Vec::new();
         for clause in group {
             let (tokens, slop) = analyze_clause(clause);
             highlight.extend(highlight_terms(&tokens, fields));
             marks.add(&tokens, slop);
+            group_units.push(
+                tokens
+                    .iter()
+                    .map(|t| Unit::of(t, fields))
+                    .collect::<Vec<_>>(),
+            );
             if let Some(query) = clause_query(&tokens, slop, fields) {
-                alternatives.push((Occur::Should, query));
+                alternatives.push(query);
             }
         }
-        if alternatives.is_empty() {
-            continue;
-        }
-        let group_query = if alternatives.len() == 1 {
-            alternatives.pop().expect("one alternative").1
-        } else {
-            both_boolean(alternatives)
+        let stopword = group.len() == 1 && is_stopword(&group[0]);
+        units.extend(group_units_in_order(group_units, stopword));
+        let word = match alternatives.len() {
+            0 => continue,
+            1 => alternatives.pop().expect("one alternative"),
+            _ => Word::Other(both_boolean(
+                alternatives
+                    .into_iter()
+                    .map(|a| (Occur::Should, a.into_both()))
+                    .collect(),
+            )),
         };
-        if group.len() == 1 && is_stopword(&group[0]) {
-            stopwords.push(group_query);
+        if matches!(group.as_slice(), [Clause::Phrase { .. }]) {
+            phrases.push(word.into_both());
+        } else if stopword {
+            stopwords.push(word);
         } else {
-            content.push(group_query);
+            words.push(word);
         }
     }
-    if !parsed.groups.is_empty() && content.is_empty() && stopwords.is_empty() {
+    if !parsed.groups.is_empty() && words.is_empty() && stopwords.is_empty() && phrases.is_empty() {
         return Err("the query has no searchable words (only punctuation?)".into());
     }
-    // A query of stopwords alone is taken at its word: they become the content.
-    if content.is_empty() {
-        content = std::mem::take(&mut stopwords);
+    // A query of stopwords alone is taken at its word: they become the words.
+    if words.is_empty() && phrases.is_empty() {
+        words = std::mem::take(&mut stopwords);
     }
 
     let mut clauses: Vec<(Occur, Both)> = Vec::new();
-    if content.is_empty() {
+    // Quoted phrases must match; bare words match when any of them does, and rank by how
+    // many and how well (the second stage), so a passage missing a word ranks lower instead
+    // of dropping out.
+    for phrase in phrases {
+        clauses.push((Occur::Must, phrase));
+    }
+    let required_words = clauses.is_empty();
+    let mut ranked_only = Vec::new();
+    if !words.is_empty() {
+        let union = union_of(words);
+        if required_words {
+            clauses.push((Occur::Must, union));
+        } else {
+            ranked_only.push((Occur::Should, union.ranked));
+        }
+    }
+    if clauses.is_empty() {
         clauses.push((
             Occur::Must,
             Both::same(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))),
-        ));
-    } else if content.len() == 1 {
-        clauses.push((Occur::Must, content.pop().expect("one word")));
-    } else {
-        clauses.push((Occur::Must, most_words(content)));
-    }
-    // Optional stopwords only change the score: the matching tree leaves them out.
-    let mut ranked_only = Vec::new();
-    for stopword in stopwords {
-        ranked_only.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(stopword.ranked, STOPWORD_BOOST)) as Box<dyn Query>,
         ));
     }
     for filter in filter_groups(&parsed.filters, fields) {
@@ -220,7 +262,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         let (tokens, slop) = analyze_clause(clause);
         if let Some(query) = clause_query(&tokens, slop, fields) {
             // What the word would find is excluded, exact forms or not.
-            clauses.push((Occur::MustNot, Both::same(query.matched)));
+            clauses.push((Occur::MustNot, Both::same(query.into_both().matched)));
         }
     }
     let term_union = ranked_only.is_empty()
@@ -236,91 +278,58 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         highlight: Box::new(BooleanQuery::new(highlight)),
         marks,
         term_union,
+        units: QueryUnits::new(units),
     })
 }
 
-/// The most subsets of words [`most_words`] writes out as intersections.
-const MAX_WORD_SUBSETS: usize = 16;
-
-/// Passages with at least [`required_words`] of `words`, scored by the sum of the words
-/// they contain.
-///
-/// When some words may be missing, tantivy's disjunction with a minimum visits every
-/// passage holding any of the words, frequent ones included. The same passages are the
-/// union of the intersections of each allowed subset of words, and an intersection is led
-/// by its rarest word; so that is how matches are found while there are few subsets (bags
-/// of three to seven words), and the words add their scores as optional clauses beside it.
-fn most_words(words: Vec<Both>) -> Both {
-    let n = words.len();
-    let required = required_words(n);
-    let subsets = subsets(n, required);
-    if required == n || subsets.len() > MAX_WORD_SUBSETS {
-        let (ranked, matched) = words
+/// The units of a group for the second stage: each token of its one clause, or, for
+/// alternatives of single words (`a OR b`), one unit matching any of them. Alternatives
+/// that are phrases have no unit: they match, but no position feature reads them.
+fn group_units_in_order(mut clauses: Vec<Vec<Unit>>, stopword: bool) -> Vec<Unit> {
+    let mut units = if clauses.len() == 1 {
+        clauses.pop().expect("one clause")
+    } else if clauses.iter().all(|c| c.len() == 1) {
+        vec![clauses
             .into_iter()
-            .map(|q| ((Occur::Should, q.ranked), (Occur::Should, q.matched)))
-            .unzip();
-        return Both {
-            ranked: Box::new(BooleanQuery::with_minimum_required_clauses(
-                ranked, required,
-            )),
-            matched: Box::new(BooleanQuery::with_minimum_required_clauses(
-                matched, required,
-            )),
-            term_union: false,
-        };
+            .flatten()
+            .reduce(Unit::or)
+            .expect("alternatives")]
+    } else {
+        Vec::new()
+    };
+    if stopword {
+        units.iter_mut().for_each(|u| u.stopword = true);
     }
-    let intersections = subsets
-        .iter()
-        .map(|subset| {
-            let all = subset
-                .iter()
-                .map(|&i| (Occur::Must, words[i].matched.box_clone()))
-                .collect();
-            (
-                Occur::Should,
-                Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    let matched: Box<dyn Query> = Box::new(BooleanQuery::new(intersections));
-    let mut ranked: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        Box::new(ConstScoreQuery::new(matched.box_clone(), 0.0)),
-    )];
-    ranked.extend(words.into_iter().map(|q| (Occur::Should, q.ranked)));
-    Both {
-        ranked: Box::new(BooleanQuery::new(ranked)),
-        matched,
-        term_union: false,
-    }
+    units
 }
 
-/// Every subset of `k` of the indices `0..n`, in lexicographic order.
-fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
-    fn extend(
-        start: usize,
-        n: usize,
-        k: usize,
-        current: &mut Vec<usize>,
-        out: &mut Vec<Vec<usize>>,
-    ) {
-        if current.len() == k {
-            out.push(current.clone());
-            return;
-        }
-        // Stop early once too many subsets exist to be used.
-        for i in start..n {
-            if out.len() > MAX_WORD_SUBSETS {
-                return;
-            }
-            current.push(i);
-            extend(i + 1, n, k, current, out);
-            current.pop();
+/// The words of a query as one match: a passage with any of them. The stems of all words
+/// make one flat union of terms, so that block-WAND applies (one posting list per stem).
+fn union_of(words: Vec<Word>) -> Both {
+    let mut terms = Vec::new();
+    let mut others = Vec::new();
+    for word in words {
+        match word {
+            Word::Terms(t) => terms.extend(t),
+            Word::Other(both) => others.push((Occur::Should, both)),
         }
     }
-    let mut out = Vec::new();
-    extend(0, n, k, &mut Vec::new(), &mut out);
-    out
+    if others.is_empty() {
+        return Both::terms(&terms);
+    }
+    if !terms.is_empty() {
+        others.push((Occur::Should, Both::terms(&terms)));
+    }
+    both_boolean(others)
+}
+
+impl Word {
+    fn into_both(self) -> Both {
+        match self {
+            Word::Terms(terms) => Both::terms(&terms),
+            Word::Other(both) => both,
+        }
+    }
 }
 
 fn is_stopword(clause: &Clause) -> bool {
@@ -339,11 +348,11 @@ fn analyze_clause(clause: &Clause) -> (Vec<AnalyzedToken>, u32) {
 }
 
 /// A word is one analyzed token (or a phrase, when the analyzer splits it, like `و17`).
-fn clause_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Both> {
+fn clause_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Word> {
     match tokens {
         [] => None,
-        [token] => Some(token_query(token, fields)),
-        _ => Some(phrase_query(tokens, slop, fields)),
+        [token] => Some(Word::Terms(stem_terms(token, fields))),
+        _ => Some(Word::Other(phrase_query(tokens, slop, fields))),
     }
 }
 
@@ -353,66 +362,29 @@ fn highlight_terms<'a>(
     fields: &'a Fields,
 ) -> impl Iterator<Item = (Occur, Box<dyn Query>)> + 'a {
     tokens.iter().flat_map(|t| &t.stems).map(|stem| {
-        let query = term_query(fields.text, stem, 1.0, IndexRecordOption::WithFreqs);
+        let term = Term::from_field_text(fields.text, stem);
+        let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
         (Occur::Should, query)
     })
 }
 
-fn term_query(field: Field, text: &str, boost: f32, record: IndexRecordOption) -> Box<dyn Query> {
-    let query = TermQuery::new(Term::from_field_text(field, text), record);
-    if boost == 1.0 {
-        Box::new(query)
-    } else {
-        Box::new(BoostQuery::new(Box::new(query), boost))
-    }
+/// A word matches any of its stems, an alternative stem (after an ambiguous proclitic)
+/// weighing less. Its exact form is not searched: the second stage reads it.
+fn stem_terms(token: &AnalyzedToken, fields: &Fields) -> Vec<(Term, Score)> {
+    token
+        .stems
+        .iter()
+        .enumerate()
+        .map(|(i, stem)| {
+            let weight = if i == 0 { 1.0 } else { ALTERNATIVE_STEM_BOOST };
+            (Term::from_field_text(fields.text, stem), weight)
+        })
+        .collect()
 }
 
-/// A word matches any of its stems; the exact form only adds to the score. Both trees are
-/// flat unions of terms, which tantivy counts from the term dictionary when there is one
-/// stem and ranks with block-WAND.
-fn token_query(token: &AnalyzedToken, fields: &Fields) -> Both {
-    let stems = |record, boosted: bool| -> Vec<(Occur, Box<dyn Query>)> {
-        token
-            .stems
-            .iter()
-            .enumerate()
-            .map(|(i, stem)| {
-                let boost = if i > 0 && boosted {
-                    ALTERNATIVE_STEM_BOOST
-                } else {
-                    1.0
-                };
-                (Occur::Should, term_query(fields.text, stem, boost, record))
-            })
-            .collect()
-    };
-    let mut ranked = stems(IndexRecordOption::WithFreqs, true);
-    ranked.push((
-        Occur::Should,
-        term_query(
-            fields.exact,
-            &token.folded,
-            EXACT_BOOST,
-            IndexRecordOption::WithFreqs,
-        ),
-    ));
-    let mut matched = stems(IndexRecordOption::Basic, false);
-    Both {
-        ranked: Box::new(BooleanQuery::new(ranked)),
-        matched: if matched.len() == 1 {
-            matched.pop().expect("one stem").1
-        } else {
-            Box::new(BooleanQuery::new(matched))
-        },
-        term_union: true,
-    }
-}
-
-/// A phrase matches on stems (so clitics and light suffixes still match) and, with a boost,
-/// on exact forms. The index holds every stem candidate of a word at its position, so a
+/// A phrase matches on stems (so clitics and light suffixes still match). The index holds every stem candidate of a word at its position, so a
 /// position of the phrase matches any candidate of the query's word: `لتعزيز التعاون` finds
-/// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`. Exact forms at the same
-/// positions always have those stems too, so the stemmed phrase alone decides the match.
+/// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`.
 fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
     if let Some(pairs) = pair_phrase(tokens, slop, fields) {
         return pairs;
@@ -443,26 +415,10 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
             slop,
         ))
     };
-    let exact_terms = tokens
-        .iter()
-        .map(|t| {
-            (
-                t.position - first,
-                Term::from_field_text(fields.exact, &t.folded),
-            )
-        })
-        .collect();
-    let exact = PhraseQuery::new_with_offset_and_slop(exact_terms, slop);
     Both {
         term_union: false,
         matched: stemmed.box_clone(),
-        ranked: Box::new(BooleanQuery::new(vec![
-            (Occur::Should, stemmed),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(exact), EXACT_BOOST)),
-            ),
-        ])),
+        ranked: stemmed,
     }
 }
 
@@ -479,17 +435,16 @@ fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<B
         return None;
     }
     let first = tokens[0].position;
-    let terms = |pair: fn(&AnalyzedToken, &AnalyzedToken) -> String| -> Vec<(usize, Term)> {
-        tokens
-            .windows(2)
-            .map(|w| {
-                let term = Term::from_field_text(fields.pairs, &pair(&w[0], &w[1]));
-                (w[0].position - first, term)
-            })
-            .collect()
-    };
-    let stems = terms(|a, b| analysis::stem_pair(&a.stems[0], &b.stems[0]));
-    let exact = terms(|a, b| analysis::exact_pair(&a.folded, &b.folded));
+    let stems: Vec<(usize, Term)> = tokens
+        .windows(2)
+        .map(|w| {
+            let pair = analysis::stem_pair(&w[0].stems[0], &w[1].stems[0]);
+            (
+                w[0].position - first,
+                Term::from_field_text(fields.pairs, &pair),
+            )
+        })
+        .collect();
     let query = |mut terms: Vec<(usize, Term)>, record| -> Box<dyn Query> {
         if terms.len() == 1 {
             let (_, term) = terms.pop().expect("one pair");
@@ -501,16 +456,7 @@ fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<B
     Some(Both {
         term_union: stems.len() == 1,
         matched: query(stems.clone(), IndexRecordOption::Basic),
-        ranked: Box::new(BooleanQuery::new(vec![
-            (Occur::Should, query(stems, IndexRecordOption::WithFreqs)),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    query(exact, IndexRecordOption::WithFreqs),
-                    EXACT_BOOST,
-                )),
-            ),
-        ])),
+        ranked: query(stems, IndexRecordOption::WithFreqs),
     })
 }
 
@@ -570,22 +516,5 @@ mod tests {
         assert!(length_prior(4) < length_prior(6));
         assert_eq!(length_prior(SHORT_PASSAGE_WORDS), 1.0);
         assert_eq!(length_prior(500), 1.0);
-    }
-
-    #[test]
-    fn subsets_of_words_are_all_written_out() {
-        assert_eq!(subsets(3, 2), [vec![0, 1], vec![0, 2], vec![1, 2]]);
-        assert_eq!(subsets(5, 4).len(), 5);
-        assert_eq!(subsets(2, 2), [vec![0, 1]]);
-        // Too many to write out: the count stops just past the limit.
-        assert_eq!(subsets(10, 8).len(), MAX_WORD_SUBSETS + 1);
-    }
-
-    #[test]
-    fn required_words_keep_every_word_in_short_queries() {
-        assert_eq!(
-            (0..=9).map(required_words).collect::<Vec<_>>(),
-            vec![0, 1, 2, 2, 3, 4, 5, 6, 6, 7]
-        );
     }
 }
