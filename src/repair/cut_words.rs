@@ -1,7 +1,8 @@
 //! Words cut at a line end: the piece that starts the next line (`الرســـ` | `ــالتين`) goes
 //! back to the end of the line it was cut from, when the two pieces make a known word (or
 //! were cut inside a stretched letter). Words cut at a run boundary inside a line are joined by
-//! the run-order pass.
+//! the run-order pass where its reading puts the pieces side by side; pieces left a space
+//! apart inside a line (`من ن ظامه`, `إقليم ية`) are joined by [`join_pieces`].
 
 use super::model::WordModel;
 use super::runs::{joins, reorder_line, Costs, Readings};
@@ -71,6 +72,34 @@ pub(crate) fn join_across_lines(
     }
 }
 
+/// The line with each piece of a cut word joined to its neighbour: a piece of one or two
+/// letters the model does not know, next to a word (a space apart), when the two make a known
+/// word. A one-letter conjunction or preposition is a word of its own, and is left.
+pub(crate) fn join_pieces(line: &str, model: &dyn WordModel) -> String {
+    let is_piece = |w: &str| {
+        w.chars().filter(|&c| is_arabic_letter(c)).count() <= 2
+            && !matches!(w, "و" | "ف" | "ب" | "ل" | "ك")
+            && !model.known(w)
+    };
+    let arabic = |w: &str| !w.is_empty() && w.chars().all(is_arabic_letter);
+    let mut out = String::with_capacity(line.len());
+    let mut words = line.split(' ').peekable();
+    while let Some(word) = words.next() {
+        out.push_str(word);
+        if let Some(&next) = words.peek() {
+            let joined = arabic(word)
+                && arabic(next)
+                && (is_piece(word) || is_piece(next))
+                && !(model.known(word) && model.known(next))
+                && model.known(&format!("{word}{next}"));
+            if !joined {
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +144,18 @@ mod tests {
         );
         assert_eq!(lines[0].text, "تنفيذ الاتفاقية");
         assert!(lines[1].passes.is_empty());
+    }
+
+    #[test]
+    fn pieces_a_space_apart_are_joined_and_whole_words_stay() {
+        let model = &*CORPUS_MODEL;
+        assert_eq!(
+            join_pieces("المادة ١٨ من ن ظامه الداخلي", model),
+            "المادة ١٨ من نظامه الداخلي"
+        );
+        for whole in ["في هذا البند", "و تقرير عن الدورة", "من الاتفاقية"]
+        {
+            assert_eq!(join_pieces(whole, model), whole);
+        }
     }
 }

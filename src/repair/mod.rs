@@ -24,7 +24,7 @@ use model::{WordModel, CORPUS_MODEL};
 pub use runs::Costs;
 
 /// Bumped whenever a pass changes what it writes, so that indexes are rebuilt.
-const PASSES_VERSION: u32 = 4;
+const PASSES_VERSION: u32 = 5;
 
 /// Names what the stage writes: changes whenever its passes or its model do. The index's
 /// fingerprint includes it, so an index built by another repair is rebuilt.
@@ -233,6 +233,7 @@ fn repair_once(
             if let Some(reordered) = runs::reorder_line(&line.text, model, costs, readings) {
                 line.apply(Pass::RunOrder, reordered);
             }
+            line.apply(Pass::CutWords, cut_words::join_pieces(&line.text, model));
         }
         lines.push(line);
     }
