@@ -5,7 +5,7 @@
 //! apart inside a line (`من ن ظامه`, `إقليم ية`) are joined by [`join_pieces`].
 
 use super::model::WordModel;
-use super::runs::{joins, reorder_line, Costs, Readings};
+use super::runs::{is_one_letter_particle, joins, reorder_line, Costs, Readings};
 use super::text::is_arabic_letter;
 use super::{Line, Pass};
 
@@ -78,7 +78,7 @@ pub(crate) fn join_across_lines(
 pub(crate) fn join_pieces(line: &str, model: &dyn WordModel) -> String {
     let is_piece = |w: &str| {
         w.chars().filter(|&c| is_arabic_letter(c)).count() <= 2
-            && !matches!(w, "و" | "ف" | "ب" | "ل" | "ك")
+            && !is_one_letter_particle(w)
             && !model.known(w)
     };
     let arabic = |w: &str| !w.is_empty() && w.chars().all(is_arabic_letter);
@@ -90,8 +90,7 @@ pub(crate) fn join_pieces(line: &str, model: &dyn WordModel) -> String {
             let joined = arabic(word)
                 && arabic(next)
                 && (is_piece(word) || is_piece(next))
-                && !(model.known(word) && model.known(next))
-                && model.known(&format!("{word}{next}"));
+                && joins(word, next, model);
             if !joined {
                 out.push(' ');
             }

@@ -342,6 +342,11 @@ fn is_diacritic(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
+/// A conjunction or preposition of one letter, which is a word of its own.
+pub(super) fn is_one_letter_particle(word: &str) -> bool {
+    matches!(word, "و" | "ف" | "ب" | "ل" | "ك")
+}
+
 /// Whether two word pieces, the first written before the second, are one word cut in two.
 pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
     if ends_with_tatweel(left) && starts_with_tatweel(right) {
@@ -349,7 +354,7 @@ pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
     }
     // A conjunction or preposition of one letter before a known word is written apart on
     // purpose (`و تقرير` is no cut word), or moved there by a reading; either way not joined.
-    if matches!(left, "و" | "ف" | "ب" | "ل" | "ك") && model.known(right) {
+    if is_one_letter_particle(left) && model.known(right) {
         return false;
     }
     // A tatweel on one side only is the run's own stretch: `حالـــ` + `ة`.
