@@ -16,8 +16,10 @@ mod runs;
 mod text;
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, MutexGuard};
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use model::{WordModel, CORPUS_MODEL};
@@ -173,8 +175,8 @@ pub fn repair(extracted: &str) -> Repaired {
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let model = &model::Remembering::new(model);
-    let readings = runs::Readings::default();
-    let mut repaired = repair_once(extracted, model, costs, &readings);
+    let memo = Memo::default();
+    let mut repaired = repair_once(extracted, model, costs, &memo);
     // A pass can make damage another pass reads (a join makes a word the lam-alef check
     // counts), so the stage runs again on its own output until that changes nothing: then
     // repairing repaired text changes nothing either.
@@ -182,7 +184,7 @@ pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Rep
         if repaired.is_unchanged() {
             break;
         }
-        let again = repair_once(&repaired.text, model, costs, &readings);
+        let again = repair_once(&repaired.text, model, costs, &memo);
         if again.is_unchanged() {
             break;
         }
@@ -194,12 +196,32 @@ pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Rep
 /// Rounds of the stage at most; two settle every document seen so far.
 const MAX_ROUNDS: usize = 4;
 
-fn repair_once(
-    extracted: &str,
-    model: &dyn WordModel,
-    costs: &Costs,
-    readings: &runs::Readings,
-) -> Repaired {
+/// Lines a thread takes at a time: enough that handing them over costs little.
+const LINES_PER_TASK: usize = 64;
+
+/// What the stage learned of one document, kept through its rounds: the readings of lines,
+/// and what the passes of one line made of each line they saw. A later round meets mostly
+/// lines the round before left as they are, and repairs only the others.
+#[derive(Default)]
+struct Memo {
+    readings: runs::Readings,
+    lines: Mutex<LinesSeen>,
+}
+
+/// A line as a round met it, under the damage the round saw, and what its passes made of it.
+type LinesSeen = FxHashMap<(Damage, String), (String, Vec<Pass>)>;
+
+impl Memo {
+    fn lines(&self) -> MutexGuard<'_, LinesSeen> {
+        // A thread that panicked left at worst an entry missing, never a wrong one.
+        self.lines
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Memo) -> Repaired {
+    let readings = &memo.readings;
     let damage = Damage::of(extracted, model);
     if !damage.any() {
         return Repaired::unchanged(extracted);
@@ -208,40 +230,70 @@ fn repair_once(
     let mut start = 0;
     for (number, raw) in (1..).zip(extracted.split_inclusive('\n')) {
         let body = raw.trim_end_matches(['\n', '\r']);
-        let mut line = Line {
+        lines.push(Line {
             text: body.to_owned(),
             ending: &raw[body.len()..],
             extracted: start..start + raw.len(),
             number,
             passes: Vec::new(),
             removed: false,
-        };
+        });
         start += raw.len();
-        if damage.mirrored {
-            line.apply(Pass::Brackets, brackets::unmirror_line(&line.text));
-        }
-        if damage.reversed_digits {
-            line.apply(Pass::Digits, digits::unreverse_line(&line.text));
-        }
-        if damage.lam_alef {
-            line.apply(
-                Pass::LamAlef,
-                map_words(&line.text, |w| lam_alef::fix_word(w, model)),
-            );
-        }
-        if damage.visual_order {
-            if let Some(reordered) = runs::reorder_line(&line.text, model, costs, readings) {
-                line.apply(Pass::RunOrder, reordered);
-            }
-            line.apply(Pass::CutWords, cut_words::join_pieces(&line.text, model));
-        }
-        lines.push(line);
     }
+    // The passes of one line read that line alone, so the lines of a long document are
+    // repaired on every thread at once (a corpus is often one long document and a few short).
+    lines
+        .par_iter_mut()
+        .with_min_len(LINES_PER_TASK)
+        .for_each(|line| {
+            let key = (damage, std::mem::take(&mut line.text));
+            let remembered = memo.lines().get(&key).cloned();
+            line.text = key.1.clone();
+            match remembered {
+                Some((text, passes)) => {
+                    line.text = text;
+                    line.passes = passes;
+                }
+                None => {
+                    line_passes(line, damage, model, costs, readings);
+                    memo.lines()
+                        .insert(key, (line.text.clone(), line.passes.clone()));
+                }
+            }
+        });
     if damage.visual_order {
         cut_words::join_across_lines(&mut lines, model, costs, readings);
         blank_lines::join_paragraphs(&mut lines, model);
     }
     Repaired::from_lines(extracted, lines)
+}
+
+/// The passes that read one line alone, in their order.
+fn line_passes(
+    line: &mut Line,
+    damage: Damage,
+    model: &dyn WordModel,
+    costs: &Costs,
+    readings: &runs::Readings,
+) {
+    if damage.mirrored {
+        line.apply(Pass::Brackets, brackets::unmirror_line(&line.text));
+    }
+    if damage.reversed_digits {
+        line.apply(Pass::Digits, digits::unreverse_line(&line.text));
+    }
+    if damage.lam_alef {
+        line.apply(
+            Pass::LamAlef,
+            map_words(&line.text, |w| lam_alef::fix_word(w, model)),
+        );
+    }
+    if damage.visual_order {
+        if let Some(reordered) = runs::reorder_line(&line.text, model, costs, readings) {
+            line.apply(Pass::RunOrder, reordered);
+        }
+        line.apply(Pass::CutWords, cut_words::join_pieces(&line.text, model));
+    }
 }
 
 /// The model of word order learned from these documents' text: whole lines of clean
@@ -259,7 +311,7 @@ pub fn learn_model<'a>(documents: impl IntoIterator<Item = &'a str>) -> model::C
 }
 
 /// The kinds of damage a document shows, each switching its passes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Damage {
     mirrored: bool,
     reversed_digits: bool,

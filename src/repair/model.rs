@@ -7,17 +7,25 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 use std::sync::LazyLock;
+use thread_local::ThreadLocal;
 
 use crate::analysis::fold;
 
-/// What a repair pass needs to know of the language. The passes ask; a test may hand them a
-/// model of its own.
-pub trait WordModel {
+/// What a repair pass needs to know of the language. The passes ask, from several threads at
+/// once; a test may hand them a model of its own.
+pub trait WordModel: Sync {
     /// Whether `word` (as written) is a word of the language, not a fragment.
     fn known(&self, word: &str) -> bool;
     /// How much likelier the token `next` is right after the token `prev` than anywhere (the
     /// log of the ratio; both tokens as [`token_key`]): positive for pairs seen together.
-    fn follows(&self, prev: &str, next: &str) -> f64;
+    fn follows(&self, prev: &str, next: &str) -> f64 {
+        self.follows_ids(self.token_id(prev), self.token_id(next))
+    }
+    /// The model's number for a token (as [`token_key`]), `None` for a token it never saw: a
+    /// line's tokens are looked up once, and every pair of them is then scored by number.
+    fn token_id(&self, token: &str) -> Option<u32>;
+    /// [`WordModel::follows`] of two tokens by their numbers.
+    fn follows_ids(&self, prev: Option<u32>, next: Option<u32>) -> f64;
 }
 
 /// Proclitics and suffixes a known word may carry: a word is known when it, or it without one
@@ -180,15 +188,18 @@ impl WordModel for CorpusModel {
                 .any(|s| folded.strip_suffix(s).is_some_and(seen))
     }
 
-    fn follows(&self, prev: &str, next: &str) -> f64 {
-        let Some(&prev_id) = self.ids.get(prev) else {
+    fn token_id(&self, token: &str) -> Option<u32> {
+        self.ids.get(token).copied()
+    }
+
+    fn follows_ids(&self, prev: Option<u32>, next_id: Option<u32>) -> f64 {
+        let Some(prev_id) = prev else {
             return 0.0;
         };
         let seen = f64::from(self.counts[prev_id as usize]);
         if seen == 0.0 {
             return 0.0;
         }
-        let next_id = self.ids.get(next).copied();
         let unigram = self.unigram(next_id);
         let types = f64::from(self.followers[prev_id as usize]);
         let weight = seen / (seen + types + 1.0);
@@ -202,33 +213,39 @@ impl WordModel for CorpusModel {
 }
 
 /// A model that remembers which words it was asked about: the passes ask about the same
-/// words of a document again and again. One per document, on one thread.
+/// words of a document again and again. One per document; each thread that repairs its lines
+/// remembers on its own, so that no thread waits for another.
 pub struct Remembering<'m> {
     model: &'m dyn WordModel,
-    known: RefCell<HashMap<String, bool>>,
+    known: ThreadLocal<RefCell<HashMap<String, bool>>>,
 }
 
 impl<'m> Remembering<'m> {
     pub fn new(model: &'m dyn WordModel) -> Remembering<'m> {
         Remembering {
             model,
-            known: RefCell::new(HashMap::default()),
+            known: ThreadLocal::new(),
         }
     }
 }
 
 impl WordModel for Remembering<'_> {
     fn known(&self, word: &str) -> bool {
-        if let Some(&known) = self.known.borrow().get(word) {
+        let cache = self.known.get_or_default();
+        if let Some(&known) = cache.borrow().get(word) {
             return known;
         }
         let known = self.model.known(word);
-        self.known.borrow_mut().insert(word.to_owned(), known);
+        cache.borrow_mut().insert(word.to_owned(), known);
         known
     }
 
-    fn follows(&self, prev: &str, next: &str) -> f64 {
-        self.model.follows(prev, next)
+    fn token_id(&self, token: &str) -> Option<u32> {
+        self.model.token_id(token)
+    }
+
+    fn follows_ids(&self, prev: Option<u32>, next: Option<u32>) -> f64 {
+        self.model.follows_ids(prev, next)
     }
 }
 

@@ -10,8 +10,8 @@
 //! something does (two spaces, a tatweel edge, a digit glued to a letter, a comma glued to the
 //! next word). Words cut at a run boundary are joined again when the join is a known word.
 
-use std::cell::{OnceCell, RefCell};
-use std::sync::LazyLock;
+use std::cell::OnceCell;
+use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -112,8 +112,10 @@ fn ends_sentence_part(text: &str) -> bool {
 
 /// The readings of lines already found in one document: a line met again (in the check of a
 /// reading, in a later round of the stage, repeated in the document) is not searched again.
+/// Shared by the threads that repair the document's lines; each holds the lock only to look
+/// up or to store, never while it searches.
 #[derive(Default)]
-pub struct Readings(RefCell<FxHashMap<String, Option<Reading>>>);
+pub struct Readings(Mutex<FxHashMap<String, Option<Reading>>>);
 
 /// A line's best reading with its runs reversed, and how much better than the line as it is
 /// the model finds it.
@@ -125,12 +127,19 @@ struct Reading {
 
 impl Readings {
     fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
-        if let Some(reading) = self.0.borrow().get(line) {
+        if let Some(reading) = self.lock().get(line) {
             return reading.clone();
         }
         let reading = best_reading(line, model, costs);
-        self.0.borrow_mut().insert(line.to_owned(), reading.clone());
+        self.lock().insert(line.to_owned(), reading.clone());
         reading
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, Option<Reading>>> {
+        // A thread that panicked left at worst a reading missing, never a wrong one.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -349,32 +358,55 @@ pub(super) fn is_one_letter_particle(word: &str) -> bool {
 
 /// Whether two word pieces, the first written before the second, are one word cut in two.
 pub(super) fn joins(left: &str, right: &str, model: &dyn WordModel) -> bool {
+    joins_known(
+        left,
+        right,
+        || model.known(left),
+        || model.known(right),
+        model,
+    )
+}
+
+/// [`joins`], with whether each piece is known asked only when needed (a line's atoms know it).
+fn joins_known(
+    left: &str,
+    right: &str,
+    left_known: impl Fn() -> bool,
+    right_known: impl Fn() -> bool,
+    model: &dyn WordModel,
+) -> bool {
     if ends_with_tatweel(left) && starts_with_tatweel(right) {
         return true;
     }
     // A conjunction or preposition of one letter before a known word is written apart on
     // purpose (`و تقرير` is no cut word), or moved there by a reading; either way not joined.
-    if is_one_letter_particle(left) && model.known(right) {
+    if is_one_letter_particle(left) && right_known() {
         return false;
     }
     // A tatweel on one side only is the run's own stretch: `حالـــ` + `ة`.
-    !(model.known(left) && model.known(right)) && model.known(&format!("{left}{right}"))
+    if left_known() && right_known() {
+        return false;
+    }
+    let mut joined = String::with_capacity(left.len() + right.len());
+    joined.push_str(left);
+    joined.push_str(right);
+    model.known(&joined)
 }
 
 struct Search<'s, 'a> {
     atoms: &'s [Atom<'a>],
     model: &'s dyn WordModel,
     costs: &'s Costs,
-    /// Each atom's token for the model, made when first asked.
-    keys: Vec<OnceCell<String>>,
+    /// Each atom's token number in the model, looked up when first asked.
+    keys: Vec<OnceCell<Option<u32>>>,
 }
 
 /// A reading of a line: its runs in output order, each a range of atoms.
 type Runs = Vec<(usize, usize)>;
 
 impl Search<'_, '_> {
-    fn key(&self, i: usize) -> &str {
-        self.keys[i].get_or_init(|| token_key(self.atoms[i].text))
+    fn key(&self, i: usize) -> Option<u32> {
+        *self.keys[i].get_or_init(|| self.model.token_id(&token_key(self.atoms[i].text)))
     }
 
     fn is_fragment(&self, atom: &Atom) -> bool {
@@ -404,7 +436,9 @@ impl Search<'_, '_> {
             if raw && b.gap == 0 {
                 return 0.0; // a word this pass split: as extracted, it is one word
             }
-            if !(raw || (a.known && b.known)) && joins(a.text, b.text, self.model) {
+            if !(raw || (a.known && b.known))
+                && joins_known(a.text, b.text, || a.known, || b.known, self.model)
+            {
                 return self.costs.join;
             }
         }
@@ -420,7 +454,7 @@ impl Search<'_, '_> {
         {
             score -= self.costs.glued_digit;
         }
-        score + self.model.follows(self.key(i), self.key(j))
+        score + self.model.follows_ids(self.key(i), self.key(j))
     }
 
     /// The cost of a run boundary just before atom `c`.
@@ -482,7 +516,7 @@ impl Search<'_, '_> {
         if atom.gap >= 2 {
             // Two spaces after an unknown word that one more letter would make known are a
             // dropped letter, not a run boundary.
-            if prev.kind == Kind::Word && self.lost_a_letter(prev.text) {
+            if prev.kind == Kind::Word && !prev.known && self.lost_a_letter(prev.text) {
                 return self.costs.cut_single_space;
             }
             return self.costs.cut_wide_space;
@@ -490,10 +524,8 @@ impl Search<'_, '_> {
         self.costs.cut_single_space
     }
 
+    /// Whether an unknown word is a known one with a letter lost at its end.
     fn lost_a_letter(&self, word: &str) -> bool {
-        if self.model.known(word) {
-            return false;
-        }
         let mut longer = String::with_capacity(word.len() + 2);
         ('\u{0621}'..='\u{064A}')
             .filter(|&c| c != TATWEEL)
@@ -547,13 +579,16 @@ impl Search<'_, '_> {
         // Only where a cut may pay: a marked boundary, a change of kind, a fragment. A span
         // of the extractor may also begin at a single space between two whole words; trying
         // those too restored one more hand-restored line and halved the stage's speed.
+        let cut: Vec<f64> = (0..n)
+            .map(|c| if c == 0 { 0.0 } else { self.cut(c) })
+            .collect();
         let starts: Vec<usize> = (1..n)
             .filter(|&c| {
                 let (prev, atom) = (&self.atoms[c - 1], &self.atoms[c]);
                 prev.kind != atom.kind
                     || self.is_fragment(prev)
                     || self.is_fragment(atom)
-                    || self.cut(c) < self.costs.cut_single_space
+                    || cut[c] < self.costs.cut_single_space
             })
             .collect();
         if starts.is_empty() {
@@ -564,7 +599,7 @@ impl Search<'_, '_> {
         // as it is scores its edges alone.
         let mut cuts = vec![0.0; n];
         for &c in &starts {
-            cuts[c] = self.cut(c) + self.pair(c - 1, c, true);
+            cuts[c] = cut[c] + self.pair(c - 1, c, true);
         }
         let as_is = self.start(0) + self.end(n - 1, Some(n - 2));
         let mut ends = starts.clone();
