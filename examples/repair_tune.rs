@@ -31,12 +31,16 @@ fn main() -> anyhow::Result<()> {
     for single in [3.0, 4.0, 5.0] {
         for wide in [-3.0, -1.0] {
             for margin in [1.0, 2.0] {
-                for kinds in [1.0, 2.0, 3.0, 4.0] {
+                for (kinds, reversed) in [1.0, 2.0, 3.0, 4.0]
+                    .into_iter()
+                    .flat_map(|k| [2.0, 3.0, 4.0].map(|r| (k, r)))
+                {
                     let costs = Costs {
                         cut_single_space: single,
                         cut_wide_space: wide,
                         margin,
                         cut_spaced_kinds: kinds,
+                        cut_space_reversed: reversed,
                         ..base
                     };
                     let repaired = repair_with(&context, &*CORPUS_MODEL, &costs);

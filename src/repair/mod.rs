@@ -175,7 +175,10 @@ pub fn repair(extracted: &str) -> Repaired {
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let model = &model::Remembering::new(model);
-    let memo = Memo::default();
+    let memo = Memo {
+        readings: runs::Readings::new(!digits::are_reversed(extracted)),
+        lines: Mutex::default(),
+    };
     let mut repaired = repair_once(extracted, model, costs, &memo);
     // A pass can make damage another pass reads (a join makes a word the lam-alef check
     // counts), so the stage runs again on its own output until that changes nothing: then
@@ -202,7 +205,6 @@ const LINES_PER_TASK: usize = 64;
 /// What the stage learned of one document, kept through its rounds: the readings of lines,
 /// and what the passes of one line made of each line they saw. A later round meets mostly
 /// lines the round before left as they are, and repairs only the others.
-#[derive(Default)]
 struct Memo {
     readings: runs::Readings,
     lines: Mutex<LinesSeen>,

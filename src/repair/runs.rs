@@ -45,6 +45,9 @@ struct Atom<'a> {
 pub struct Costs {
     /// A cut at a single space between words.
     pub cut_single_space: f64,
+    /// A cut at a single space between words, in a line already read with its runs reversed:
+    /// the extractor's spans of such a line may begin at any space, marked or not.
+    pub cut_space_reversed: f64,
     /// A cut at two spaces or more, or at a spaced slash.
     pub cut_wide_space: f64,
     /// A cut where a word piece ends or starts with a tatweel.
@@ -75,12 +78,13 @@ pub struct Costs {
 impl Default for Costs {
     fn default() -> Costs {
         Costs {
-            cut_single_space: 4.0,
+            cut_single_space: 5.0,
+            cut_space_reversed: 4.0,
             cut_wide_space: -3.0,
             cut_tatweel_edge: -3.0,
             cut_inside_word: 1.0,
             cut_glued_kinds: -1.0,
-            cut_spaced_kinds: 3.0,
+            cut_spaced_kinds: 2.0,
             join: 4.0,
             tatweel_edge: 6.0,
             glued_digit: 5.0,
@@ -115,7 +119,11 @@ fn ends_sentence_part(text: &str) -> bool {
 /// Shared by the threads that repair the document's lines; each holds the lock only to look
 /// up or to store, never while it searches.
 #[derive(Default)]
-pub struct Readings(Mutex<FxHashMap<String, Option<Reading>>>);
+pub struct Readings {
+    found: Mutex<FxHashMap<String, Option<Reading>>>,
+    /// The document's numbers are runs of their own (see [`Readings::new`]).
+    numbers_apart: bool,
+}
 
 /// A line's best reading with its runs reversed, and how much better than the line as it is
 /// the model finds it.
@@ -126,18 +134,30 @@ struct Reading {
 }
 
 impl Readings {
+    /// The readings of a document whose numbers are runs of their own (`numbers_apart`), or
+    /// parts of the right-to-left runs around them. An extractor that wrote the document's
+    /// Arabic-Indic numbers backwards took them for right-to-left text, inside the runs of
+    /// the words beside them; one that kept them in order took each number for a
+    /// left-to-right run of its own, so in a line it reversed, every number is a run.
+    pub fn new(numbers_apart: bool) -> Readings {
+        Readings {
+            found: Mutex::default(),
+            numbers_apart,
+        }
+    }
+
     fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
         if let Some(reading) = self.lock().get(line) {
             return reading.clone();
         }
-        let reading = best_reading(line, model, costs);
+        let reading = best_reading(line, model, costs, self.numbers_apart);
         self.lock().insert(line.to_owned(), reading.clone());
         reading
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, Option<Reading>>> {
         // A thread that panicked left at worst a reading missing, never a wrong one.
-        self.0
+        self.found
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -160,7 +180,12 @@ pub fn reorder_line(
     }
 }
 
-fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
+fn best_reading(
+    line: &str,
+    model: &dyn WordModel,
+    costs: &Costs,
+    numbers_apart: bool,
+) -> Option<Reading> {
     // Splitting only adds atoms, so a line too long to search is left before the model is asked.
     let atoms = atoms(line);
     if atoms.len() > MAX_ATOMS {
@@ -170,14 +195,27 @@ fn best_reading(line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Read
     if atoms.len() < 2 || atoms.len() > MAX_ATOMS {
         return None;
     }
-    let search = Search {
+    let mut search = Search {
         atoms: &atoms,
         model,
         costs,
         keys: vec![OnceCell::new(); atoms.len()],
+        reversed: false,
+        numbers_apart,
     };
-    let (as_is, (score, runs)) = search.best_reversal()?;
-    (score > as_is + costs.margin).then(|| Reading {
+    let (as_is, (mut score, mut runs)) = search.best_reversal()?;
+    if score <= as_is + costs.margin {
+        return None;
+    }
+    // The line reads better reversed: its runs may then begin at any space, so the search is
+    // made again with every space a possible cut.
+    search.reversed = true;
+    if let Some((_, (again, again_runs))) = search.best_reversal() {
+        if again > score {
+            (score, runs) = (again, again_runs);
+        }
+    }
+    Some(Reading {
         text: turn_label(&marks_after_letters(&search.render(&runs))),
         gain: score - as_is,
     })
@@ -399,6 +437,10 @@ struct Search<'s, 'a> {
     costs: &'s Costs,
     /// Each atom's token number in the model, looked up when first asked.
     keys: Vec<OnceCell<Option<u32>>>,
+    /// The line is known to read better reversed: every space may be a cut.
+    reversed: bool,
+    /// See [`Readings::new`]: in a reversed line, a number and a word beside it are two runs.
+    numbers_apart: bool,
 }
 
 /// A reading of a line: its runs in output order, each a range of atoms.
@@ -511,7 +553,11 @@ impl Search<'_, '_> {
             && kinds.contains(&Kind::Word)
             && (kinds.contains(&Kind::Number) || kinds.contains(&Kind::Latin))
         {
-            return self.costs.cut_spaced_kinds;
+            return if self.reversed && self.numbers_apart {
+                self.costs.cut_wide_space
+            } else {
+                self.costs.cut_spaced_kinds
+            };
         }
         if atom.gap >= 2 {
             // Two spaces after an unknown word that one more letter would make known are a
@@ -520,6 +566,9 @@ impl Search<'_, '_> {
                 return self.costs.cut_single_space;
             }
             return self.costs.cut_wide_space;
+        }
+        if self.reversed {
+            return self.costs.cut_space_reversed;
         }
         self.costs.cut_single_space
     }
@@ -589,6 +638,7 @@ impl Search<'_, '_> {
                     || self.is_fragment(prev)
                     || self.is_fragment(atom)
                     || cut[c] < self.costs.cut_single_space
+                    || (self.reversed && atom.gap > 0)
             })
             .collect();
         if starts.is_empty() {
