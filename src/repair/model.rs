@@ -46,6 +46,9 @@ pub struct CorpusModel {
     counts: Vec<u32>,
     /// How many different words were seen after each word.
     followers: Vec<u32>,
+    /// For each word, the log of the share of its followers' mass left to words never seen
+    /// after it: the score of every such pair, which is most pairs a search asks about.
+    unseen_after: Vec<f64>,
     pairs: HashMap<(u32, u32), u32>,
     total: u64,
 }
@@ -156,6 +159,16 @@ impl CorpusModel {
             self.followers[a as usize] += 1;
         }
         self.total = self.counts.iter().map(|&c| u64::from(c)).sum();
+        self.unseen_after = (0..self.counts.len())
+            .map(|id| (1.0 - self.weight(id as u32)).ln())
+            .collect();
+    }
+
+    /// Witten-Bell: how much of what follows `prev` the pairs seen after it account for.
+    fn weight(&self, prev: u32) -> f64 {
+        let seen = f64::from(self.counts[prev as usize]);
+        let types = f64::from(self.followers[prev as usize]);
+        seen / (seen + types + 1.0)
     }
 
     fn count(&self, folded: &str) -> u32 {
@@ -200,14 +213,17 @@ impl WordModel for CorpusModel {
         if seen == 0.0 {
             return 0.0;
         }
-        let unigram = self.unigram(next_id);
-        let types = f64::from(self.followers[prev_id as usize]);
-        let weight = seen / (seen + types + 1.0);
         let pair = next_id
             .and_then(|n| self.pairs.get(&(prev_id, n)))
             .map_or(0.0, |&c| f64::from(c));
         // How much likelier `next` is after `prev` than anywhere: every order of a line's
         // tokens has the same tokens, so their own frequencies must not decide between orders.
+        // A pair never seen scores the share left to unseen followers, whatever `next` is.
+        if pair == 0.0 {
+            return self.unseen_after[prev_id as usize];
+        }
+        let unigram = self.unigram(next_id);
+        let weight = self.weight(prev_id);
         (weight * pair / seen + (1.0 - weight) * unigram).ln() - unigram.ln()
     }
 }

@@ -200,6 +200,7 @@ fn best_reading(
         model,
         costs,
         keys: vec![OnceCell::new(); atoms.len()],
+        junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
         reversed: false,
         numbers_apart,
     };
@@ -437,6 +438,8 @@ struct Search<'s, 'a> {
     costs: &'s Costs,
     /// Each atom's token number in the model, looked up when first asked.
     keys: Vec<OnceCell<Option<u32>>>,
+    /// [`Search::junction`]s asked so far, atom by atom.
+    junctions: Vec<OnceCell<f64>>,
     /// The line is known to read better reversed: every space may be a cut.
     reversed: bool,
     /// See [`Readings::new`]: in a reversed line, a number and a word beside it are two runs.
@@ -497,6 +500,12 @@ impl Search<'_, '_> {
             score -= self.costs.glued_digit;
         }
         score + self.model.follows_ids(self.key(i), self.key(j))
+    }
+
+    /// [`Search::pair`] of two atoms that are not neighbours as extracted, remembered: the
+    /// search of a reversed line asks again what the first search asked.
+    fn junction(&self, i: usize, j: usize) -> f64 {
+        *self.junctions[i * self.atoms.len() + j].get_or_init(|| self.pair(i, j, false))
     }
 
     /// The cost of a run boundary just before atom `c`.
@@ -667,7 +676,7 @@ impl Search<'_, '_> {
         let mut junction = vec![0.0; n * n];
         for &e in &ends {
             for &s2 in starts.iter().chain([&0]) {
-                junction[(e - 1) * n + s2] = self.pair(e - 1, s2, false);
+                junction[(e - 1) * n + s2] = self.junction(e - 1, s2);
             }
         }
         let mut found: Option<(f64, usize, usize)> = None;
