@@ -202,6 +202,7 @@ fn best_reading(
         keys: vec![OnceCell::new(); atoms.len()],
         junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
         reversed: false,
+        weighing: false,
         numbers_apart,
     };
     let (as_is, (mut score, mut runs)) = search.best_reversal()?;
@@ -209,10 +210,14 @@ fn best_reading(
         return None;
     }
     // The line reads better reversed: its runs may then begin at any space, so the search is
-    // made again with every space a possible cut.
+    // made again with every space a possible cut. What that reading gains is weighed by the
+    // costs of the first search: that a reversed line's numbers are runs of their own is no
+    // sign that a line is reversed.
     search.reversed = true;
-    if let Some((_, (again, again_runs))) = search.best_reversal() {
-        if again > score {
+    if let Some((_, (_, again_runs))) = search.best_reversal() {
+        search.weighing = true;
+        let again = search.score_of(&again_runs);
+        if again > as_is + costs.margin && again_runs != runs {
             (score, runs) = (again, again_runs);
         }
     }
@@ -341,7 +346,10 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
             continue;
         }
         let known = model.known(atom.text);
-        if known || atom.text.chars().count() < 4 {
+        // A tatweel between two letters stretches one word across the line's width: what a
+        // justifier draws as one piece is no two runs glued together.
+        let stretched = atom.text.trim_matches(TATWEEL).contains(TATWEEL);
+        if known || stretched || atom.text.chars().count() < 4 {
             out.push(Atom { known, ..atom });
             continue;
         }
@@ -442,6 +450,9 @@ struct Search<'s, 'a> {
     junctions: Vec<OnceCell<f64>>,
     /// The line is known to read better reversed: every space may be a cut.
     reversed: bool,
+    /// A reading of the reversed line is being weighed: the cuts at its numbers, which the
+    /// search is drawn to, cost nothing (they make no line likelier reversed).
+    weighing: bool,
     /// See [`Readings::new`]: in a reversed line, a number and a word beside it are two runs.
     numbers_apart: bool,
 }
@@ -526,6 +537,19 @@ impl Search<'_, '_> {
             {
                 return self.costs.cut_glued_kinds;
             }
+            // A mark against a number that is a run of its own belongs to the words' run.
+            let kinds = [prev.kind, atom.kind];
+            if self.reversed
+                && self.numbers_apart
+                && kinds.contains(&Kind::Number)
+                && kinds.contains(&Kind::Punct)
+            {
+                return if self.weighing {
+                    0.0
+                } else {
+                    self.costs.cut_glued_kinds
+                };
+            }
             if (atom.kind == Kind::Punct && closes(atom.text))
                 || (prev.kind == Kind::Punct && opens(prev.text))
             {
@@ -563,7 +587,11 @@ impl Search<'_, '_> {
             && (kinds.contains(&Kind::Number) || kinds.contains(&Kind::Latin))
         {
             return if self.reversed && self.numbers_apart {
-                self.costs.cut_wide_space
+                if self.weighing {
+                    0.0
+                } else {
+                    self.costs.cut_wide_space
+                }
             } else {
                 self.costs.cut_spaced_kinds
             };
@@ -629,6 +657,28 @@ impl Search<'_, '_> {
             score -= self.costs.punct_at_edge;
         }
         score
+    }
+
+    /// The score [`Search::best_reversal`] gives a reading: `runs` in output order.
+    fn score_of(&self, runs: &Runs) -> f64 {
+        let cut = |c: usize| self.cut(c) + self.pair(c - 1, c, true);
+        let Some((&(first, _), &(_, last_end))) = runs.first().zip(runs.last()) else {
+            return f64::NEG_INFINITY;
+        };
+        let mut total = self.start(first) - cut(first);
+        for pair in runs.windows(2) {
+            let ((_, end), (next, _)) = (pair[0], pair[1]);
+            total += self.junction(end - 1, next);
+            if next > 0 {
+                total -= cut(next);
+            }
+        }
+        let before = if last_end >= 2 {
+            last_end - 2
+        } else {
+            runs[runs.len().saturating_sub(2)].1 - 1
+        };
+        total + self.end(last_end - 1, Some(before))
     }
 
     /// The line as it is, and its best reading with at least two runs reversed.
@@ -818,6 +868,32 @@ mod tests {
             "CTOC/COP/2018/1",
         ] {
             assert_eq!(reorder(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_reading_scores_what_the_search_found_for_it() {
+        for line in [
+            "  20والعملية والتنفيذية بشأن تنفيذ المادة ",
+            " :المسائل التنظيمية -١",
+            "ــادية عند وضـ ــانية والاقتصـ",
+            " مــن ٣٠، أن يتم تنفيذ المادة  ٥٥/٢٥رت الجمعية العامة، في قرارها قــرَّ ",
+        ] {
+            let atoms = split_unknown_words(atoms(line), &*CORPUS_MODEL);
+            for (reversed, numbers_apart) in [(false, false), (true, false), (true, true)] {
+                let search = Search {
+                    atoms: &atoms,
+                    model: &*CORPUS_MODEL,
+                    costs: &Costs::default(),
+                    keys: vec![OnceCell::new(); atoms.len()],
+                    junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
+                    reversed,
+                    weighing: false,
+                    numbers_apart,
+                };
+                let (_, (score, runs)) = search.best_reversal().expect("a reading");
+                assert!((search.score_of(&runs) - score).abs() < 1e-9, "{line}");
+            }
         }
     }
 
