@@ -10,6 +10,7 @@
 //! something does (two spaces, a tatweel edge, a digit glued to a letter, a comma glued to the
 //! next word). Words cut at a run boundary are joined again when the join is a known word.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::sync::{LazyLock, Mutex};
 
@@ -186,6 +187,7 @@ fn best_reading(
     costs: &Costs,
     numbers_apart: bool,
 ) -> Option<Reading> {
+    let line = &*attach_lone_tatweels(line);
     // Splitting only adds atoms, so a line too long to search is left before the model is asked.
     let atoms = atoms(line);
     if atoms.len() > MAX_ATOMS {
@@ -225,6 +227,17 @@ fn best_reading(
         text: turn_label(&marks_after_letters(&search.render(&runs))),
         gain: score - as_is,
     })
+}
+
+/// `تلقّ ـ` → `تلقّـ`: a tatweel standing alone after a word stretches that word's last
+/// letter, and the extractor wrote it apart (it is drawn as a glyph of its own). Put back, the
+/// word ends in a tatweel, a run boundary where the rest of the word may join it.
+fn attach_lone_tatweels(line: &str) -> Cow<'_, str> {
+    static LONE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([\x{0621}-\x{063F}\x{0641}-\x{065F}])[ \t]+(\x{0640}+)([ \t]|$)")
+            .expect("valid lone tatweel regex")
+    });
+    LONE.replace_all(line, "$1$2$3")
 }
 
 /// `ًأولا` → `أولاً`: a mark that the reversal left before its word's first letter belongs
