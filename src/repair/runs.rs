@@ -911,6 +911,15 @@ mod tests {
     }
 
     #[test]
+    fn a_tatweel_written_apart_goes_back_on_its_word() {
+        assert_eq!(attach_lone_tatweels("ها من ـ ٣٦ من"), "ها منـ ٣٦ من");
+        assert_eq!(attach_lone_tatweels("الـتي تلقّ ــ"), "الـتي تلقّــ");
+        // A tatweel that starts a piece, and one between two numbers, stay where they are.
+        assert_eq!(attach_lone_tatweels("من ــادية"), "من ــادية");
+        assert_eq!(attach_lone_tatweels("١٢ ـ ١٥"), "١٢ ـ ١٥");
+    }
+
+    #[test]
     fn tatweel_cut_words_are_joined() {
         let out = reorder("ــادية عند وضـ ــانية والاقتصـ").unwrap();
         assert!(out.contains("والاقتصـــادية"), "{out}");
