@@ -291,7 +291,10 @@ fn line_passes(
         );
     }
     if damage.visual_order {
-        if let Some(reordered) = runs::reorder_line(&line.text, model, costs, readings) {
+        let reordered = may_be_visual(&line.text)
+            .then(|| runs::reorder_line(&line.text, model, costs, readings))
+            .flatten();
+        if let Some(reordered) = reordered {
             line.apply(Pass::RunOrder, reordered);
         }
         line.apply(Pass::CutWords, cut_words::join_pieces(&line.text, model));
@@ -371,6 +374,32 @@ fn shows_visual_order(line: &str) -> bool {
             }
         } else if c == text::TATWEEL {
             return true;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
+/// Whether a line of a document that shows visual-order damage may itself be in visual order:
+/// a sign of [`shows_visual_order`], a mark or bracket glued to the start of a word
+/// (`.ومكافحته`, `(أ`), a number or bracket glued after a word, two spaces, or space at either end (the extractor pads the
+/// lines it wrote from left to right). A line with none of these is as logical text writes
+/// it, and is not searched: most lines of a repaired text, or of a document with a few
+/// damaged pages.
+fn may_be_visual(line: &str) -> bool {
+    if line.trim() != line || line.contains("  ") || shows_visual_order(line) {
+        return true;
+    }
+    let mut prev: Option<char> = None;
+    for c in line.chars() {
+        if let Some(p) = prev {
+            let mark = matches!(p, '،' | '؛' | ':' | '.' | ')' | '(');
+            if mark && text::is_arabic_letter(c) {
+                return true;
+            }
+            if text::is_arabic_letter(p) && (text::is_digit(c) || c == '(') {
+                return true;
+            }
         }
         prev = Some(c);
     }
@@ -524,6 +553,20 @@ mod tests {
         assert_eq!(&text[range], "سطر ثان\n");
         let last = text.find("فقرة").unwrap();
         assert_eq!(&text[repaired.extracted_range(0..last + 2)], text);
+    }
+
+    #[test]
+    fn only_lines_with_a_sign_of_visual_order_are_searched() {
+        assert!(!may_be_visual("وقرر المؤتمر أن يعقد دورته الثانية عشرة في فيينا."));
+        assert!(!may_be_visual("افتتاح الدورة، وفقا للمادة 32 من الاتفاقية: البند 1"));
+        for line in [
+            " افتتاح دورة المؤتمر السادسة؛ )أ(",
+            "23المعني بالتعاون",
+            "الحماية أيضا وأكد المؤتمر  .ومكافحته",
+            "تنفيذ المادة20 من",
+        ] {
+            assert!(may_be_visual(line), "{line}");
+        }
     }
 
     /// Lines that show visual-order damage, so that the passes for it run.
