@@ -124,6 +124,7 @@ fn check(index_dir: &Path) -> usize {
         let mut facets = FacetCollector::for_field("facets");
         facets.add_facet("/session");
         facets.add_facet("/year");
+        facets.add_facet("/article");
         let (count, facet_counts) = searcher.search(&*plan.query, &(Count, facets)).unwrap();
         let by = |facet: &str| -> BTreeMap<u64, u64> {
             facet_counts
@@ -134,6 +135,7 @@ fn check(index_dir: &Path) -> usize {
         assert_eq!(tally.total, count as u64, "{text:?}");
         assert_eq!(tally.by_session, by("/session"), "{text:?}");
         assert_eq!(tally.by_year, by("/year"), "{text:?}");
+        assert_eq!(tally.by_article, by("/article"), "{text:?}");
         if count > 0 {
             nonempty += 1;
         }

@@ -1,68 +1,94 @@
 //! Collecting a search's answers with as little work as the index allows: the first
 //! stage's window of passages by BM25 times the length prior, letting tantivy skip blocks of
-//! postings that cannot reach it (block-WAND, with a threshold carried from segment to segment); and the counts
-//! per session, read from the term dictionary when a segment holds a single session (the
-//! build writes one segment per session).
+//! postings that cannot reach it (block-WAND, with a threshold carried from segment to
+//! segment); and the counts of all matches per session, year and article, from the term
+//! dictionary when a segment holds one session and year and no citation, otherwise match by
+//! match from plain arrays decoded when the engine opens.
 
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, Weight};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::query::Weight;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 
-/// A searcher, with the columns each of its segments needs for ranking and counting opened
-/// once: opening a column reads its block index, which costs more than the whole search
-/// of a rare word.
+/// A searcher, with what each of its segments' passages tell ranking and counting decoded
+/// once into plain arrays: tantivy's compressed columns cost several nanoseconds a lookup,
+/// and a count visits every match (hundreds of thousands for a common word).
 #[derive(Clone)]
 pub struct Segments {
     pub searcher: Searcher,
-    columns: Vec<SegmentColumns>,
-    /// Whether any passage cites an article: if none does, no search counts articles.
-    citing: bool,
+    facts: Vec<Arc<SegmentFacts>>,
 }
 
-#[derive(Clone)]
-struct SegmentColumns {
-    /// Words per passage, for the length prior.
-    words: Option<Column<u64>>,
+struct SegmentFacts {
+    /// Per passage, its words capped at `SHORT_PASSAGE_WORDS` (the length prior's only
+    /// input), or `None` when every passage is long enough to have no prior.
+    short: Option<Vec<u8>>,
     sessions: Values,
     years: Values,
-    /// Articles each passage cites.
-    articles: Option<Column<u64>>,
+    /// Articles each passage cites, or `None` when no passage of the segment cites one.
+    articles: Option<Articles>,
 }
 
 impl Segments {
     pub fn new(searcher: Searcher) -> tantivy::Result<Segments> {
-        let columns = searcher
+        let facts = searcher
             .segment_readers()
             .iter()
-            .map(|reader| {
-                Ok(SegmentColumns {
-                    words: reader.fast_fields().column_opt::<u64>("words")?,
-                    sessions: segment_values(reader, "session")?,
-                    years: segment_values(reader, "year")?,
-                    articles: reader.fast_fields().column_opt::<u64>("articles")?,
-                })
-            })
-            .collect::<tantivy::Result<Vec<SegmentColumns>>>()?;
-        let citing = columns
-            .iter()
-            .any(|c| c.articles.as_ref().is_some_and(|a| a.values.num_vals() > 0));
-        Ok(Segments {
-            searcher,
-            columns,
-            citing,
+            .map(|reader| SegmentFacts::read(reader).map(Arc::new))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Segments { searcher, facts })
+    }
+
+    fn facts(&self, ord: u32) -> Arc<SegmentFacts> {
+        Arc::clone(&self.facts[ord as usize])
+    }
+}
+
+impl SegmentFacts {
+    fn read(reader: &SegmentReader) -> tantivy::Result<SegmentFacts> {
+        let fast = reader.fast_fields();
+        let max_doc = reader.max_doc();
+        let short = match fast.column_opt::<u64>("words")? {
+            Some(column) => {
+                let short: Vec<u8> = (0..max_doc)
+                    .map(|doc| cap_words(column.first(doc).unwrap_or(SHORT_PASSAGE_WORDS)))
+                    .collect();
+                short
+                    .iter()
+                    .any(|&w| u64::from(w) < SHORT_PASSAGE_WORDS)
+                    .then_some(short)
+            }
+            None => None,
+        };
+        Ok(SegmentFacts {
+            short,
+            sessions: Values::read(fast.column_opt::<u64>("session")?, max_doc),
+            years: Values::read(fast.column_opt::<u64>("year")?, max_doc),
+            articles: Articles::read(fast.column_opt::<u64>("articles")?, max_doc),
         })
     }
 
-    fn columns(&self, ord: u32) -> &SegmentColumns {
-        &self.columns[ord as usize]
+    /// The length prior of `doc`.
+    fn prior(&self, doc: DocId, priors: &[f32]) -> f32 {
+        self.short
+            .as_ref()
+            .map_or(1.0, |short| priors[usize::from(short[doc as usize])])
     }
+}
+
+fn cap_words(words: u64) -> u8 {
+    words.min(SHORT_PASSAGE_WORDS) as u8
+}
+
+/// The length prior of every capped word count, index by index.
+fn priors() -> Vec<f32> {
+    (0..=SHORT_PASSAGE_WORDS).map(length_prior).collect()
 }
 
 /// The first stage: the `window` best passages of `plan` by BM25 times the length prior,
@@ -113,6 +139,8 @@ pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
 struct TopScores<'a> {
     limit: usize,
     segments: &'a Segments,
+    /// The length prior of each capped word count.
+    priors: Arc<[f32]>,
     /// Bits of the lowest score that can still enter the top (an `f32`).
     threshold: AtomicU32,
 }
@@ -122,6 +150,7 @@ impl<'a> TopScores<'a> {
         TopScores {
             limit,
             segments,
+            priors: priors().into(),
             threshold: AtomicU32::new(Score::MIN.to_bits()),
         }
     }
@@ -154,7 +183,8 @@ impl Collector for TopScores<'_> {
         Ok(SegmentTop {
             ord,
             limit: self.limit,
-            words: self.segments.columns(ord).words.clone(),
+            facts: self.segments.facts(ord),
+            priors: Arc::clone(&self.priors),
             heap: BinaryHeap::with_capacity(self.limit.min(1 << 16)),
         })
     }
@@ -196,7 +226,8 @@ impl Collector for TopScores<'_> {
 pub struct SegmentTop {
     ord: u32,
     limit: usize,
-    words: Option<Column<u64>>,
+    facts: Arc<SegmentFacts>,
+    priors: Arc<[f32]>,
     /// The worst of the best at the top.
     heap: BinaryHeap<Ranked>,
 }
@@ -214,13 +245,8 @@ impl SegmentCollector for SegmentTop {
     type Fruit = Vec<(Score, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let words = self
-            .words
-            .as_ref()
-            .and_then(|column| column.first(doc))
-            .unwrap_or(SHORT_PASSAGE_WORDS);
         let ranked = Ranked {
-            score: score * length_prior(words),
+            score: score * self.facts.prior(doc, &self.priors),
             doc,
         };
         if self.heap.len() < self.limit {
@@ -272,89 +298,18 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// Matches per article of the Convention they cite. Only citing passages are visited: the
-/// matches are intersected with the term of the `/article` facet, which every citing
-/// passage has.
-pub fn articles(
-    segments: &Segments,
-    matched: &dyn Query,
-    facets: Field,
-) -> tantivy::Result<BTreeMap<u64, u64>> {
-    if !segments.citing {
-        return Ok(BTreeMap::new());
-    }
-    let citing = TermQuery::new(
-        Term::from_facet(facets, &Facet::from("/article")),
-        IndexRecordOption::Basic,
-    );
-    let query = BooleanQuery::new(vec![
-        (Occur::Must, matched.box_clone()),
-        (Occur::Must, Box::new(citing)),
-    ]);
-    segments
-        .searcher
-        .search(&query, &ArticleCollector { segments })
-}
-
-struct ArticleCollector<'a> {
-    segments: &'a Segments,
-}
-
-impl Collector for ArticleCollector<'_> {
-    type Fruit = BTreeMap<u64, u64>;
-    type Child = SegmentArticles;
-
-    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentArticles> {
-        Ok(SegmentArticles {
-            column: self.segments.columns(ord).articles.clone(),
-            counts: BTreeMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all = BTreeMap::new();
-        for (article, n) in fruits.into_iter().flatten() {
-            *all.entry(article).or_default() += n;
-        }
-        Ok(all)
-    }
-}
-
-struct SegmentArticles {
-    column: Option<Column<u64>>,
-    counts: BTreeMap<u64, u64>,
-}
-
-impl SegmentCollector for SegmentArticles {
-    type Fruit = BTreeMap<u64, u64>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(column) = &self.column {
-            for article in column.values_for_doc(doc) {
-                *self.counts.entry(article).or_default() += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.counts
-    }
-}
-
-/// Every matching passage counted, in all, per session and per year.
+/// Every matching passage counted, in all, per session, per year and per article of the
+/// Convention it cites.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub total: u64,
     pub by_session: BTreeMap<u64, u64>,
     pub by_year: BTreeMap<u64, u64>,
+    pub by_article: BTreeMap<u64, u64>,
 }
 
-/// Counts matches, their sessions and years (passages of unknown session or year count in
-/// `total` only).
+/// Counts matches, their sessions, years and articles (passages of unknown session or year
+/// count in `total` only).
 pub struct TallyCollector<'a> {
     segments: &'a Segments,
 }
@@ -365,45 +320,139 @@ impl<'a> TallyCollector<'a> {
     }
 }
 
-/// What the `session` or `year` column says about a whole segment.
-#[derive(Clone)]
+/// What the `session` or `year` column says of a segment's passages.
 enum Values {
     /// Every passage has this value (or none has one): the count is the whole answer.
     One(Option<u64>),
-    /// Passages of several values: each match is looked up.
-    Mixed(Column<u64>),
+    /// Passages of several values: per passage, the index of its value in `values`
+    /// (`values.len()` for none).
+    Mixed { values: Vec<u64>, of_doc: Vec<u16> },
 }
+
+/// The index of a value past the `u16` an index can name: counted under none.
+const NO_VALUE: u16 = u16::MAX;
 
 impl Values {
-    /// Counts `doc` under its value, when the segment has several.
-    fn count(&self, doc: DocId, counts: &mut BTreeMap<u64, u64>) {
-        if let Values::Mixed(column) = self {
-            if let Some(value) = column.first(doc) {
-                *counts.entry(value).or_default() += 1;
+    fn read(column: Option<Column<u64>>, max_doc: DocId) -> Values {
+        let Some(column) = column else {
+            return Values::One(None);
+        };
+        let full = column.get_cardinality() == tantivy::columnar::Cardinality::Full;
+        if full && column.min_value() == column.max_value() {
+            return Values::One(Some(column.min_value()));
+        }
+        if column.values.num_vals() == 0 {
+            return Values::One(None);
+        }
+        let mut values = Vec::new();
+        let mut of_doc: Vec<u16> = (0..max_doc)
+            .map(|doc| {
+                column
+                    .first(doc)
+                    .map_or(NO_VALUE, |v| ordinal(&mut values, v))
+            })
+            .collect();
+        // No value counts in a counter past the values', which no value reads.
+        let none = values.len() as u16;
+        of_doc
+            .iter_mut()
+            .filter(|i| **i == NO_VALUE)
+            .for_each(|i| *i = none);
+        Values::Mixed { values, of_doc }
+    }
+
+    /// Counters for a segment's values, one per index into `values` and one for none.
+    fn counters(&self) -> Vec<u64> {
+        match self {
+            Values::One(_) => Vec::new(),
+            Values::Mixed { values, .. } => vec![0; values.len() + 1],
+        }
+    }
+
+    /// Counts `docs` under their values, when the segment has several.
+    fn count(&self, docs: &[DocId], counters: &mut [u64]) {
+        if let Values::Mixed { of_doc, .. } = self {
+            for &doc in docs {
+                counters[usize::from(of_doc[doc as usize])] += 1;
             }
         }
     }
 
-    /// A one-value segment's `total` matches, counted under its value.
-    fn count_all(&self, total: u64, counts: &mut BTreeMap<u64, u64>) {
-        if let Values::One(Some(value)) = self {
-            if total > 0 {
-                counts.insert(*value, total);
+    /// Adds a segment's counts to `counts`: its `total` matches under its one value, or
+    /// each counter under its value.
+    fn add(&self, total: u64, counters: &[u64], counts: &mut BTreeMap<u64, u64>) {
+        match self {
+            Values::One(Some(value)) if total > 0 => *counts.entry(*value).or_default() += total,
+            Values::One(_) => {}
+            Values::Mixed { values, .. } => add_counters(values, counters, counts),
+        }
+    }
+}
+
+/// The articles each passage of a segment cites: passage `d`'s are the indexes into
+/// `values` of `of_doc[starts[d]..starts[d + 1]]`.
+struct Articles {
+    values: Vec<u64>,
+    starts: Vec<u32>,
+    of_doc: Vec<u16>,
+}
+
+impl Articles {
+    fn read(column: Option<Column<u64>>, max_doc: DocId) -> Option<Articles> {
+        let column = column?;
+        if column.values.num_vals() == 0 {
+            return None;
+        }
+        let mut articles = Articles {
+            values: Vec::new(),
+            starts: Vec::with_capacity(max_doc as usize + 1),
+            of_doc: Vec::new(),
+        };
+        for doc in 0..max_doc {
+            articles.starts.push(articles.of_doc.len() as u32);
+            for article in column.values_for_doc(doc) {
+                let index = ordinal(&mut articles.values, article);
+                articles.of_doc.push(index);
+            }
+        }
+        articles.starts.push(articles.of_doc.len() as u32);
+        Some(articles)
+    }
+
+    fn count(&self, docs: &[DocId], counters: &mut [u64]) {
+        for &doc in docs {
+            let doc = doc as usize;
+            let (start, end) = (self.starts[doc], self.starts[doc + 1]);
+            if start < end {
+                for &index in &self.of_doc[start as usize..end as usize] {
+                    if let Some(n) = counters.get_mut(usize::from(index)) {
+                        *n += 1;
+                    }
+                }
             }
         }
     }
 }
 
-fn segment_values(reader: &SegmentReader, field: &str) -> tantivy::Result<Values> {
-    let Some(column) = reader.fast_fields().column_opt::<u64>(field)? else {
-        return Ok(Values::One(None));
-    };
-    let full = column.get_cardinality() == tantivy::columnar::Cardinality::Full;
-    Ok(if full && column.min_value() == column.max_value() {
-        Values::One(Some(column.min_value()))
-    } else {
-        Values::Mixed(column)
-    })
+/// The index of `value` in `values`, added if new; a segment with more distinct values
+/// than an index can name counts the rest under none.
+fn ordinal(values: &mut Vec<u64>, value: u64) -> u16 {
+    match values.iter().position(|&v| v == value) {
+        Some(i) => i as u16,
+        None if values.len() < usize::from(NO_VALUE) => {
+            values.push(value);
+            (values.len() - 1) as u16
+        }
+        None => NO_VALUE,
+    }
+}
+
+fn add_counters(values: &[u64], counters: &[u64], counts: &mut BTreeMap<u64, u64>) {
+    for (&value, &n) in values.iter().zip(counters) {
+        if n > 0 {
+            *counts.entry(value).or_default() += n;
+        }
+    }
 }
 
 impl Collector for TallyCollector<'_> {
@@ -411,11 +460,16 @@ impl Collector for TallyCollector<'_> {
     type Child = SegmentTally;
 
     fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
-        let columns = self.segments.columns(ord);
+        let facts = self.segments.facts(ord);
         Ok(SegmentTally {
-            sessions: columns.sessions.clone(),
-            years: columns.years.clone(),
-            tally: Tally::default(),
+            total: 0,
+            sessions: facts.sessions.counters(),
+            years: facts.years.counters(),
+            articles: facts
+                .articles
+                .as_ref()
+                .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
+            facts,
         })
     }
 
@@ -427,11 +481,14 @@ impl Collector for TallyCollector<'_> {
         let mut all = Tally::default();
         for fruit in fruits {
             all.total += fruit.total;
-            for (session, n) in fruit.by_session {
-                *all.by_session.entry(session).or_default() += n;
-            }
-            for (year, n) in fruit.by_year {
-                *all.by_year.entry(year).or_default() += n;
+            for (mine, theirs) in [
+                (&mut all.by_session, fruit.by_session),
+                (&mut all.by_year, fruit.by_year),
+                (&mut all.by_article, fruit.by_article),
+            ] {
+                for (key, n) in theirs {
+                    *mine.entry(key).or_default() += n;
+                }
             }
         }
         Ok(all)
@@ -444,9 +501,12 @@ impl Collector for TallyCollector<'_> {
         reader: &SegmentReader,
     ) -> tantivy::Result<Tally> {
         let mut segment = self.for_segment(ord, reader)?;
-        if let (Values::One(_), Values::One(_)) = (&segment.sessions, &segment.years) {
+        let facts = &segment.facts;
+        if let (Values::One(_), Values::One(_), None) =
+            (&facts.sessions, &facts.years, &facts.articles)
+        {
             // A term's count is its document frequency: no posting is read.
-            segment.tally.total = u64::from(weight.count(reader)?);
+            segment.total = u64::from(weight.count(reader)?);
             return Ok(segment.harvest());
         }
         match reader.alive_bitset() {
@@ -462,25 +522,43 @@ impl Collector for TallyCollector<'_> {
 }
 
 pub struct SegmentTally {
-    sessions: Values,
-    years: Values,
-    tally: Tally,
+    facts: Arc<SegmentFacts>,
+    total: u64,
+    /// Matches per index of the segment's sessions, years and articles.
+    sessions: Vec<u64>,
+    years: Vec<u64>,
+    articles: Vec<u64>,
 }
 
 impl SegmentCollector for SegmentTally {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.tally.total += 1;
-        self.sessions.count(doc, &mut self.tally.by_session);
-        self.years.count(doc, &mut self.tally.by_year);
+        self.collect_block(&[doc]);
     }
 
-    fn harvest(mut self) -> Tally {
-        // A one-session (or one-year) segment counts here, from its total.
-        let total = self.tally.total;
-        self.sessions.count_all(total, &mut self.tally.by_session);
-        self.years.count_all(total, &mut self.tally.by_year);
-        self.tally
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.total += docs.len() as u64;
+        self.facts.sessions.count(docs, &mut self.sessions);
+        self.facts.years.count(docs, &mut self.years);
+        if let Some(articles) = &self.facts.articles {
+            articles.count(docs, &mut self.articles);
+        }
+    }
+
+    fn harvest(self) -> Tally {
+        let mut tally = Tally {
+            total: self.total,
+            ..Tally::default()
+        };
+        let facts = &self.facts;
+        facts
+            .sessions
+            .add(self.total, &self.sessions, &mut tally.by_session);
+        facts.years.add(self.total, &self.years, &mut tally.by_year);
+        if let Some(articles) = &facts.articles {
+            add_counters(&articles.values, &self.articles, &mut tally.by_article);
+        }
+        tally
     }
 }

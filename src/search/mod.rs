@@ -221,7 +221,6 @@ impl Engine {
             Some(tally) => tally,
             None => collect::tally(segments, &plan)?,
         };
-        let by_article = collect::articles(segments, &*plan.count, fields.facets)?;
         stages.counts = clock.elapsed();
 
         let clock = Instant::now();
@@ -243,7 +242,7 @@ impl Engine {
                 took_ms: started.elapsed().as_secs_f64() * 1e3,
                 by_session: tally.by_session,
                 by_year: tally.by_year,
-                by_article,
+                by_article: tally.by_article,
                 hits,
             },
             stages,
