@@ -12,7 +12,8 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::Weight;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 
@@ -29,8 +30,8 @@ struct SegmentFacts {
     /// Per passage, its words capped at `SHORT_PASSAGE_WORDS` (the length prior's only
     /// input), or `None` when every passage is long enough to have no prior.
     short: Option<Vec<u8>>,
-    sessions: Values,
-    years: Values,
+    /// The session and year of each passage.
+    groups: Groups,
     /// Articles each passage cites, or `None` when no passage of the segment cites one.
     articles: Option<Articles>,
 }
@@ -68,8 +69,11 @@ impl SegmentFacts {
         };
         Ok(SegmentFacts {
             short,
-            sessions: Values::read(fast.column_opt::<u64>("session")?, max_doc),
-            years: Values::read(fast.column_opt::<u64>("year")?, max_doc),
+            groups: Groups::read(
+                fast.column_opt::<u64>("session")?,
+                fast.column_opt::<u64>("year")?,
+                max_doc,
+            ),
             articles: Articles::read(fast.column_opt::<u64>("articles")?, max_doc),
         })
     }
@@ -121,11 +125,141 @@ pub struct FirstStage {
     pub tally: Option<Tally>,
 }
 
-/// Every match of `plan` counted, in all and per session.
+/// Every match of `plan` counted, in all, per session, year and article.
+///
+/// A union of terms with many postings is counted from its blocks of postings into a bitset
+/// of the segment's passages: no scorer walks the union passage by passage, and each
+/// session and year counts the bits of its run of passages at once. Anything else (and a
+/// union of few postings, where clearing the bitset would cost more) goes through tantivy.
 pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
-    segments
-        .searcher
-        .search(&*plan.count, &TallyCollector::new(segments))
+    let collector = TallyCollector {
+        segments,
+        union_terms: &plan.union_terms,
+    };
+    segments.searcher.search(&*plan.count, &collector)
+}
+
+/// A bitset of passages pays for itself from this many matches per passage in the segment.
+const BITSET_DENSITY: u32 = 64;
+
+/// One segment's tally of a union of `terms` from a bitset of its matches, or `None` where
+/// tantivy's pass is the cheaper (few postings) or the only right one (deleted passages).
+fn tally_union(
+    segments: &Segments,
+    reader: &SegmentReader,
+    ord: u32,
+    terms: &[Term],
+) -> tantivy::Result<Option<Tally>> {
+    if reader.alive_bitset().is_some() {
+        return Ok(None);
+    }
+    let mut infos = Vec::new();
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        if let Some(info) = index.get_term_info(term)? {
+            infos.push((index, info));
+        }
+    }
+    let postings: u32 = infos.iter().map(|(_, info)| info.doc_freq).sum();
+    if postings < reader.max_doc() / BITSET_DENSITY {
+        return Ok(None);
+    }
+    let mut bits = Bits::new(reader.max_doc());
+    for (index, info) in &infos {
+        let mut blocks = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+        loop {
+            let docs = blocks.docs();
+            if docs.is_empty() {
+                break;
+            }
+            bits.insert_all(docs);
+            blocks.advance();
+        }
+    }
+    let facts = segments.facts(ord);
+    let total = bits.count(0..reader.max_doc());
+    let mut tally = Tally {
+        total,
+        ..Tally::default()
+    };
+    match &facts.groups {
+        Groups::One(group) => add_group(&mut tally, *group, total),
+        Groups::Mixed { groups, runs } => {
+            for (i, &(start, group)) in runs.iter().enumerate() {
+                let end = runs.get(i + 1).map_or(reader.max_doc(), |r| r.0);
+                if let Some(&group) = groups.get(usize::from(group)) {
+                    add_group(&mut tally, group, bits.count(start..end));
+                }
+            }
+        }
+    }
+    if let Some(articles) = &facts.articles {
+        let mut counters = vec![0; articles.values.len()];
+        for (i, &doc) in articles.docs.iter().enumerate() {
+            if bits.contains(doc) {
+                for &index in articles.cited_indexes(i) {
+                    counters[usize::from(index)] += 1;
+                }
+            }
+        }
+        articles.add(&counters, &mut tally);
+    }
+    Ok(Some(tally))
+}
+
+/// A set of a segment's passages, a bit each.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(max_doc: DocId) -> Bits {
+        Bits(vec![0; (max_doc as usize).div_ceil(64)])
+    }
+
+    /// Inserts `docs`, in increasing order.
+    fn insert_all(&mut self, docs: &[DocId]) {
+        // A word is written once for all its docs, not read and written again for each:
+        // the docs of a frequent term are a few bits apart.
+        let mut at = None;
+        let mut word = 0u64;
+        for &doc in docs {
+            let index = (doc / 64) as usize;
+            if at != Some(index) {
+                if let Some(at) = at {
+                    self.0[at] |= word;
+                }
+                (at, word) = (Some(index), 0);
+            }
+            word |= 1 << (doc % 64);
+        }
+        if let Some(at) = at {
+            self.0[at] |= word;
+        }
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.0[(doc / 64) as usize] & (1 << (doc % 64)) != 0
+    }
+
+    /// How many of `docs` are in the set.
+    fn count(&self, docs: std::ops::Range<DocId>) -> u64 {
+        if docs.start >= docs.end {
+            return 0;
+        }
+        let (first, last) = ((docs.start / 64) as usize, ((docs.end - 1) / 64) as usize);
+        // Bits of the first and last words outside the range are masked off.
+        let low = u64::MAX << (docs.start % 64);
+        let high = u64::MAX >> (63 - (docs.end - 1) % 64);
+        if first == last {
+            return u64::from((self.0[first] & low & high).count_ones());
+        }
+        let middle: u64 = self.0[first + 1..last]
+            .iter()
+            .map(|w| u64::from(w.count_ones()))
+            .sum();
+        middle
+            + u64::from((self.0[first] & low).count_ones())
+            + u64::from((self.0[last] & high).count_ones())
+    }
 }
 
 /// The `limit` best passages by BM25 times the length prior (ties: index order).
@@ -312,89 +446,124 @@ pub struct Tally {
 /// count in `total` only).
 pub struct TallyCollector<'a> {
     segments: &'a Segments,
+    /// The terms of the query, when it is a union of terms (see [`tally`]).
+    union_terms: &'a [Term],
 }
 
 impl<'a> TallyCollector<'a> {
     pub fn new(segments: &'a Segments) -> TallyCollector<'a> {
-        TallyCollector { segments }
+        TallyCollector {
+            segments,
+            union_terms: &[],
+        }
     }
 }
 
-/// What the `session` or `year` column says of a segment's passages.
-enum Values {
-    /// Every passage has this value (or none has one): the count is the whole answer.
-    One(Option<u64>),
-    /// Passages of several values: per passage, the index of its value in `values`
-    /// (`values.len()` for none).
-    Mixed { values: Vec<u64>, of_doc: Vec<u16> },
+/// A passage's session and year, either unknown.
+type Group = (Option<u64>, Option<u64>);
+
+fn add_group(tally: &mut Tally, (session, year): Group, n: u64) {
+    if n == 0 {
+        return;
+    }
+    if let Some(session) = session {
+        *tally.by_session.entry(session).or_default() += n;
+    }
+    if let Some(year) = year {
+        *tally.by_year.entry(year).or_default() += n;
+    }
 }
 
-/// The index of a value past the `u16` an index can name: counted under none.
-const NO_VALUE: u16 = u16::MAX;
+/// The session and year of a segment's passages. Passages of a document are neighbours and
+/// share both, so the segment is a few runs of passages, each of one pair: a block of
+/// matches is counted a run at a time.
+enum Groups {
+    /// Every passage has the same: a segment's count is the whole answer.
+    One(Group),
+    /// The distinct pairs, and the runs: where each begins and the index of its pair
+    /// (`groups.len()` for a pair past what an index names, counted in `total` only).
+    Mixed {
+        groups: Vec<Group>,
+        runs: Vec<(DocId, u16)>,
+    },
+}
 
-impl Values {
-    fn read(column: Option<Column<u64>>, max_doc: DocId) -> Values {
-        let Some(column) = column else {
-            return Values::One(None);
-        };
-        let full = column.get_cardinality() == tantivy::columnar::Cardinality::Full;
-        if full && column.min_value() == column.max_value() {
-            return Values::One(Some(column.min_value()));
+impl Groups {
+    fn read(sessions: Option<Column<u64>>, years: Option<Column<u64>>, max_doc: DocId) -> Groups {
+        let value = |column: &Option<Column<u64>>, doc| column.as_ref().and_then(|c| c.first(doc));
+        let mut groups: Vec<Group> = Vec::new();
+        let mut runs: Vec<(DocId, u16)> = Vec::new();
+        let mut last: Option<Group> = None;
+        for doc in 0..max_doc {
+            let group = (value(&sessions, doc), value(&years, doc));
+            if last == Some(group) {
+                continue;
+            }
+            last = Some(group);
+            let index = match groups.iter().position(|g| *g == group) {
+                Some(i) => i,
+                None if groups.len() >= usize::from(u16::MAX) => groups.len(),
+                None => {
+                    groups.push(group);
+                    groups.len() - 1
+                }
+            };
+            runs.push((doc, index as u16));
         }
-        if column.values.num_vals() == 0 {
-            return Values::One(None);
+        match groups.as_slice() {
+            [] => Groups::One((None, None)),
+            [one] => Groups::One(*one),
+            _ => Groups::Mixed { groups, runs },
         }
-        let mut values = Vec::new();
-        let mut of_doc: Vec<u16> = (0..max_doc)
-            .map(|doc| {
-                column
-                    .first(doc)
-                    .map_or(NO_VALUE, |v| ordinal(&mut values, v))
-            })
-            .collect();
-        // No value counts in a counter past the values', which no value reads.
-        let none = values.len() as u16;
-        of_doc
-            .iter_mut()
-            .filter(|i| **i == NO_VALUE)
-            .for_each(|i| *i = none);
-        Values::Mixed { values, of_doc }
     }
 
-    /// Counters for a segment's values, one per index into `values` and one for none.
+    /// Counters for a segment's pairs, one per index and one for the pairs past them.
     fn counters(&self) -> Vec<u64> {
         match self {
-            Values::One(_) => Vec::new(),
-            Values::Mixed { values, .. } => vec![0; values.len() + 1],
+            Groups::One(_) => Vec::new(),
+            Groups::Mixed { groups, .. } => vec![0; groups.len() + 1],
         }
     }
 
-    /// Counts `docs` under their values, when the segment has several.
-    fn count(&self, docs: &[DocId], counters: &mut [u64]) {
-        if let Values::Mixed { of_doc, .. } = self {
-            for &doc in docs {
-                counters[usize::from(of_doc[doc as usize])] += 1;
+    /// Counts `docs` (in increasing order, after any counted before) under their pairs,
+    /// when the segment has several; `run` is the run the last of them was in.
+    fn count(&self, docs: &[DocId], run: &mut usize, counters: &mut [u64]) {
+        let Groups::Mixed { runs, .. } = self else {
+            return;
+        };
+        let mut rest = docs;
+        while let Some(&first) = rest.first() {
+            while runs.get(*run + 1).is_some_and(|r| r.0 <= first) {
+                *run += 1;
+            }
+            let end = runs.get(*run + 1).map_or(DocId::MAX, |r| r.0);
+            let here = rest.partition_point(|&d| d < end);
+            counters[usize::from(runs[*run].1)] += here as u64;
+            rest = &rest[here..];
+        }
+    }
+
+    /// Adds a segment's counts to `tally`: its `total` matches under its one pair, or each
+    /// counter under its pair.
+    fn add(&self, total: u64, counters: &[u64], tally: &mut Tally) {
+        match self {
+            Groups::One(group) => add_group(tally, *group, total),
+            Groups::Mixed { groups, .. } => {
+                for (&group, &n) in groups.iter().zip(counters) {
+                    add_group(tally, group, n);
+                }
             }
         }
     }
-
-    /// Adds a segment's counts to `counts`: its `total` matches under its one value, or
-    /// each counter under its value.
-    fn add(&self, total: u64, counters: &[u64], counts: &mut BTreeMap<u64, u64>) {
-        match self {
-            Values::One(Some(value)) if total > 0 => *counts.entry(*value).or_default() += total,
-            Values::One(_) => {}
-            Values::Mixed { values, .. } => add_counters(values, counters, counts),
-        }
-    }
 }
 
-/// The articles each passage of a segment cites: passage `d`'s are the indexes into
-/// `values` of `of_doc[starts[d]..starts[d + 1]]`.
+/// The passages of a segment that cite articles, in doc order, and what they cite:
+/// `docs[i]` cites `values[of_doc[k]]` for `k` in `starts[i]..starts[i + 1]`.
 struct Articles {
-    values: Vec<u64>,
+    docs: Vec<DocId>,
     starts: Vec<u32>,
     of_doc: Vec<u16>,
+    values: Vec<u64>,
 }
 
 impl Articles {
@@ -404,53 +573,62 @@ impl Articles {
             return None;
         }
         let mut articles = Articles {
-            values: Vec::new(),
-            starts: Vec::with_capacity(max_doc as usize + 1),
+            docs: Vec::new(),
+            starts: vec![0],
             of_doc: Vec::new(),
+            values: Vec::new(),
         };
         for doc in 0..max_doc {
-            articles.starts.push(articles.of_doc.len() as u32);
+            let before = articles.of_doc.len();
             for article in column.values_for_doc(doc) {
-                let index = ordinal(&mut articles.values, article);
-                articles.of_doc.push(index);
+                let index = match articles.values.iter().position(|&v| v == article) {
+                    Some(i) => i,
+                    None => {
+                        articles.values.push(article);
+                        articles.values.len() - 1
+                    }
+                };
+                // Past what an index names, an article goes uncounted.
+                if let Ok(index) = u16::try_from(index) {
+                    articles.of_doc.push(index);
+                }
+            }
+            if articles.of_doc.len() > before {
+                articles.docs.push(doc);
+                articles.starts.push(articles.of_doc.len() as u32);
             }
         }
-        articles.starts.push(articles.of_doc.len() as u32);
         Some(articles)
     }
 
-    fn count(&self, docs: &[DocId], counters: &mut [u64]) {
-        for &doc in docs {
-            let doc = doc as usize;
-            let (start, end) = (self.starts[doc], self.starts[doc + 1]);
-            if start < end {
-                for &index in &self.of_doc[start as usize..end as usize] {
-                    if let Some(n) = counters.get_mut(usize::from(index)) {
-                        *n += 1;
-                    }
-                }
+    /// The articles the `i`th citing passage cites, as indexes into `values`.
+    fn cited_indexes(&self, i: usize) -> &[u16] {
+        &self.of_doc[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// Adds the matches counted per index of `values` to `tally`.
+    fn add(&self, counters: &[u64], tally: &mut Tally) {
+        for (&article, &n) in self.values.iter().zip(counters) {
+            if n > 0 {
+                *tally.by_article.entry(article).or_default() += n;
             }
         }
     }
-}
 
-/// The index of `value` in `values`, added if new; a segment with more distinct values
-/// than an index can name counts the rest under none.
-fn ordinal(values: &mut Vec<u64>, value: u64) -> u16 {
-    match values.iter().position(|&v| v == value) {
-        Some(i) => i as u16,
-        None if values.len() < usize::from(NO_VALUE) => {
-            values.push(value);
-            (values.len() - 1) as u16
-        }
-        None => NO_VALUE,
-    }
-}
-
-fn add_counters(values: &[u64], counters: &[u64], counts: &mut BTreeMap<u64, u64>) {
-    for (&value, &n) in values.iter().zip(counters) {
-        if n > 0 {
-            *counts.entry(value).or_default() += n;
+    /// Counts the articles `docs` cite (in increasing order, after any counted before);
+    /// `next` is the first citing passage not yet passed.
+    fn count(&self, docs: &[DocId], next: &mut usize, counters: &mut [u64]) {
+        let Some(&last) = docs.last() else {
+            return;
+        };
+        // Citing passages are few: look each up among the docs, not each doc among them.
+        while let Some(&doc) = self.docs.get(*next).filter(|&&d| d <= last) {
+            if docs.binary_search(&doc).is_ok() {
+                for &index in self.cited_indexes(*next) {
+                    counters[usize::from(index)] += 1;
+                }
+            }
+            *next += 1;
         }
     }
 }
@@ -463,12 +641,13 @@ impl Collector for TallyCollector<'_> {
         let facts = self.segments.facts(ord);
         Ok(SegmentTally {
             total: 0,
-            sessions: facts.sessions.counters(),
-            years: facts.years.counters(),
+            groups: facts.groups.counters(),
+            run: 0,
             articles: facts
                 .articles
                 .as_ref()
                 .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
+            next_citing: 0,
             facts,
         })
     }
@@ -500,11 +679,14 @@ impl Collector for TallyCollector<'_> {
         ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<Tally> {
+        if !self.union_terms.is_empty() {
+            if let Some(tally) = tally_union(self.segments, reader, ord, self.union_terms)? {
+                return Ok(tally);
+            }
+        }
         let mut segment = self.for_segment(ord, reader)?;
         let facts = &segment.facts;
-        if let (Values::One(_), Values::One(_), None) =
-            (&facts.sessions, &facts.years, &facts.articles)
-        {
+        if let (Groups::One(_), None) = (&facts.groups, &facts.articles) {
             // A term's count is its document frequency: no posting is read.
             segment.total = u64::from(weight.count(reader)?);
             return Ok(segment.harvest());
@@ -524,10 +706,13 @@ impl Collector for TallyCollector<'_> {
 pub struct SegmentTally {
     facts: Arc<SegmentFacts>,
     total: u64,
-    /// Matches per index of the segment's sessions, years and articles.
-    sessions: Vec<u64>,
-    years: Vec<u64>,
+    /// Matches per index of the segment's pairs of session and year, and of its articles.
+    groups: Vec<u64>,
+    /// The run of passages of one pair the last match was in.
+    run: usize,
     articles: Vec<u64>,
+    /// The first citing passage the matches have not passed.
+    next_citing: usize,
 }
 
 impl SegmentCollector for SegmentTally {
@@ -539,10 +724,11 @@ impl SegmentCollector for SegmentTally {
 
     fn collect_block(&mut self, docs: &[DocId]) {
         self.total += docs.len() as u64;
-        self.facts.sessions.count(docs, &mut self.sessions);
-        self.facts.years.count(docs, &mut self.years);
+        self.facts
+            .groups
+            .count(docs, &mut self.run, &mut self.groups);
         if let Some(articles) = &self.facts.articles {
-            articles.count(docs, &mut self.articles);
+            articles.count(docs, &mut self.next_citing, &mut self.articles);
         }
     }
 
@@ -552,13 +738,36 @@ impl SegmentCollector for SegmentTally {
             ..Tally::default()
         };
         let facts = &self.facts;
-        facts
-            .sessions
-            .add(self.total, &self.sessions, &mut tally.by_session);
-        facts.years.add(self.total, &self.years, &mut tally.by_year);
+        facts.groups.add(self.total, &self.groups, &mut tally);
         if let Some(articles) = &facts.articles {
-            add_counters(&articles.values, &self.articles, &mut tally.by_article);
+            articles.add(&self.articles, &mut tally);
         }
         tally
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bitset_counts_what_was_inserted_in_any_range() {
+        let docs: Vec<DocId> = (0..700).filter(|d| d % 3 == 0 || d % 7 == 0).collect();
+        let mut bits = Bits::new(700);
+        bits.insert_all(&docs[..100]);
+        bits.insert_all(&docs[100..]);
+        for (start, end) in [
+            (0, 700),
+            (0, 0),
+            (5, 6),
+            (63, 65),
+            (64, 128),
+            (1, 699),
+            (130, 400),
+        ] {
+            let expected = docs.iter().filter(|&&d| (start..end).contains(&d)).count();
+            assert_eq!(bits.count(start..end), expected as u64, "{start}..{end}");
+        }
+        assert!(bits.contains(699) && !bits.contains(1));
     }
 }

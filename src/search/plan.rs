@@ -95,6 +95,9 @@ pub struct Plan {
     /// `query` is a union of terms: ranking may skip postings (block-WAND) and counting
     /// `count` is cheap, so they are best run apart.
     pub term_union: bool,
+    /// The terms of that union (empty when `term_union` is false), for counting its
+    /// matches straight from their blocks of postings.
+    pub union_terms: Vec<Term>,
     /// The query's words in order, for the second stage.
     pub units: QueryUnits,
 }
@@ -103,8 +106,8 @@ pub struct Plan {
 struct Both {
     ranked: Box<dyn Query>,
     matched: Box<dyn Query>,
-    /// Both trees are unions of terms (a single word).
-    term_union: bool,
+    /// Both trees are unions of these terms (a single word); empty for any other query.
+    union_terms: Vec<Term>,
 }
 
 impl Both {
@@ -112,7 +115,7 @@ impl Both {
         Both {
             matched: query.box_clone(),
             ranked: query,
-            term_union: false,
+            union_terms: Vec::new(),
         }
     }
 
@@ -140,7 +143,7 @@ impl Both {
         Both {
             ranked: union(IndexRecordOption::WithFreqs, true),
             matched: union(IndexRecordOption::Basic, false),
-            term_union: true,
+            union_terms: terms.iter().map(|(term, _)| term.clone()).collect(),
         }
     }
 }
@@ -170,7 +173,7 @@ fn both_boolean(clauses: Vec<(Occur, Both)>) -> Both {
     Both {
         ranked: boolean(ranked),
         matched: boolean(matched),
-        term_union: false,
+        union_terms: Vec::new(),
     }
 }
 
@@ -265,8 +268,10 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
             clauses.push((Occur::MustNot, Both::same(query.into_both().matched)));
         }
     }
-    let term_union = ranked_only.is_empty()
-        && matches!(clauses.as_slice(), [(Occur::Must, only)] if only.term_union);
+    let union_terms = match clauses.as_slice() {
+        [(Occur::Must, only)] if ranked_only.is_empty() => only.union_terms.clone(),
+        _ => Vec::new(),
+    };
     let (mut ranked, matched): (Vec<_>, Vec<_>) = clauses
         .into_iter()
         .map(|(occur, both)| ((occur, both.ranked), (occur, both.matched)))
@@ -277,7 +282,8 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         count: boolean(matched),
         highlight: Box::new(BooleanQuery::new(highlight)),
         marks,
-        term_union,
+        term_union: !union_terms.is_empty(),
+        union_terms,
         units: QueryUnits::new(units),
     })
 }
@@ -416,7 +422,7 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
         ))
     };
     Both {
-        term_union: false,
+        union_terms: Vec::new(),
         matched: stemmed.box_clone(),
         ranked: stemmed,
     }
@@ -453,8 +459,12 @@ fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<B
             Box::new(PhraseQuery::new_with_offset(terms))
         }
     };
+    let union_terms = match stems.as_slice() {
+        [(_, pair)] => vec![pair.clone()],
+        _ => Vec::new(),
+    };
     Some(Both {
-        term_union: stems.len() == 1,
+        union_terms,
         matched: query(stems.clone(), IndexRecordOption::Basic),
         ranked: query(stems, IndexRecordOption::WithFreqs),
     })
