@@ -1,5 +1,6 @@
 //! The fast collection paths give the answers of the plain ones: the first stage's window
-//! (block-WAND with the prior inside) against scoring every match with the length prior,
+//! (block-WAND with the prior inside; for several words, the passages with every word when
+//! they fill it) against scoring every match with the length prior,
 //! and the tally per session, year and article (from a bitset of a union's postings, or
 //! match by match) against counting and faceting every match.
 
@@ -101,7 +102,14 @@ fn check(index_dir: &Path) -> usize {
             let fast = collect::first_stage(&segments, &plan, window)
                 .unwrap()
                 .window;
-            let slow = scored_with_prior(&searcher, &*plan.query, window, 0);
+            // Several words: the passages with every word, when they fill the window.
+            let every = plan
+                .every_word
+                .as_ref()
+                .map(|every| scored_with_prior(&searcher, &**every, window, 0))
+                .filter(|every| every.len() >= window);
+            let slow =
+                every.unwrap_or_else(|| scored_with_prior(&searcher, &*plan.query, window, 0));
             // Block-WAND may add a passage's term scores in another order than a plain
             // union: equal up to rounding.
             assert_eq!(fast.len(), slow.len(), "{text:?} window {window}");

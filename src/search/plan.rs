@@ -92,12 +92,14 @@ pub struct Plan {
     pub highlight: Box<dyn Query>,
     /// Which words a snippet marks: phrases only where the whole phrase occurs.
     pub marks: Marks,
-    /// `query` is a union of terms: ranking may skip postings (block-WAND) and counting
-    /// `count` is cheap, so they are best run apart.
-    pub term_union: bool,
-    /// The terms of that union (empty when `term_union` is false), for counting its
-    /// matches straight from their blocks of postings.
+    /// The terms of `query` when it is a union of terms (empty otherwise): a single term
+    /// ranks with block-WAND and is counted apart, straight from its blocks of postings
+    /// (see [`super::collect`]).
     pub union_terms: Vec<Term>,
+    /// When `query` is a union of several words' stems: the passages with every word,
+    /// scored as `query` scores them. Where they fill the first stage's window, the window
+    /// is theirs (see [`super::collect::first_stage`]).
+    pub every_word: Option<Box<dyn Query>>,
     /// The query's words in order, for the second stage.
     pub units: QueryUnits,
 }
@@ -238,6 +240,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
     }
     let required_words = clauses.is_empty();
     let mut ranked_only = Vec::new();
+    let every_word = every_word(&words);
     if !words.is_empty() {
         let union = union_of(words);
         if required_words {
@@ -272,6 +275,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         [(Occur::Must, only)] if ranked_only.is_empty() => only.union_terms.clone(),
         _ => Vec::new(),
     };
+    let every_word = every_word.filter(|_| !union_terms.is_empty());
     let (mut ranked, matched): (Vec<_>, Vec<_>) = clauses
         .into_iter()
         .map(|(occur, both)| ((occur, both.ranked), (occur, both.matched)))
@@ -282,10 +286,27 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         count: boolean(matched),
         highlight: Box::new(BooleanQuery::new(highlight)),
         marks,
-        term_union: !union_terms.is_empty(),
         union_terms,
+        every_word,
         units: QueryUnits::new(units),
     })
+}
+
+/// The passages holding every one of several words, ranked as the union ranks them (each
+/// word its stems, weighted alike), or `None` for fewer than two words or words that are
+/// phrases or alternatives.
+fn every_word(words: &[Word]) -> Option<Box<dyn Query>> {
+    if words.len() < 2 {
+        return None;
+    }
+    let clauses = words
+        .iter()
+        .map(|word| match word {
+            Word::Terms(terms) => Some((Occur::Must, Both::terms(terms).ranked)),
+            Word::Other(_) => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// The units of a group for the second stage: each token of its one clause, or, for
