@@ -636,6 +636,16 @@ impl Groups {
         }
     }
 
+    /// [`Groups::count`] of one doc.
+    fn count_one(&self, doc: DocId, run: &mut usize, counters: &mut [u64]) {
+        if let Groups::Mixed { runs, .. } = self {
+            while runs.get(*run + 1).is_some_and(|r| r.0 <= doc) {
+                *run += 1;
+            }
+            counters[usize::from(runs[*run].1)] += 1;
+        }
+    }
+
     /// Adds a segment's counts to `tally`: its `total` matches under its one pair, or each
     /// counter under its pair.
     fn add(&self, total: u64, counters: &[u64], tally: &mut Tally) {
@@ -705,6 +715,19 @@ impl Articles {
             if n > 0 {
                 *tally.by_article.entry(article).or_default() += n;
             }
+        }
+    }
+
+    /// [`Articles::count`] of one doc.
+    fn count_one(&self, doc: DocId, next: &mut usize, counters: &mut [u64]) {
+        while self.docs.get(*next).is_some_and(|&d| d < doc) {
+            *next += 1;
+        }
+        if self.docs.get(*next) == Some(&doc) {
+            for &index in self.cited_indexes(*next) {
+                counters[usize::from(index)] += 1;
+            }
+            *next += 1;
         }
     }
 
@@ -812,7 +835,13 @@ impl SegmentCollector for SegmentTally {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.collect_block(&[doc]);
+        self.total += 1;
+        self.facts
+            .groups
+            .count_one(doc, &mut self.run, &mut self.groups);
+        if let Some(articles) = &self.facts.articles {
+            articles.count_one(doc, &mut self.next_citing, &mut self.articles);
+        }
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {

@@ -527,12 +527,16 @@ fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
     }
     groups
         .into_iter()
-        .map(|group| {
-            let alternatives = group
-                .into_iter()
-                .map(|f| (Occur::Should, filter_query(f, fields)))
-                .collect();
-            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+        .map(|group| match group.as_slice() {
+            // One value: its term alone, without a union around it to step through.
+            [filter] => filter_query(filter, fields),
+            _ => {
+                let alternatives = group
+                    .into_iter()
+                    .map(|f| (Occur::Should, filter_query(f, fields)))
+                    .collect();
+                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+            }
         })
         .collect()
 }
