@@ -127,6 +127,17 @@ fn check(index_dir: &Path) -> usize {
         if let Some(in_pass) = collect::first_stage(&segments, &plan, 10).unwrap().tally {
             assert_eq!(in_pass, tally, "{text:?}");
         }
+
+        // Session filters as runs of passages: the same window and counts as their terms.
+        let runs = plan::plan_for(&parsed, &fields, &segments).unwrap();
+        let stage = collect::first_stage(&segments, &runs, 10).unwrap();
+        let keys = |w: &[(Score, DocAddress)]| w.iter().map(|(_, a)| *a).collect::<Vec<_>>();
+        let plain = collect::first_stage(&segments, &plan, 10).unwrap();
+        assert_eq!(keys(&stage.window), keys(&plain.window), "{text:?}");
+        let runs_tally = stage
+            .tally
+            .unwrap_or_else(|| collect::tally(&segments, &runs).unwrap());
+        assert_eq!(runs_tally, tally, "{text:?}");
         let mut facets = FacetCollector::for_field("facets");
         facets.add_facet("/session");
         facets.add_facet("/year");

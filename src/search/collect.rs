@@ -6,11 +6,13 @@
 //! match from plain arrays decoded when the engine opens.
 
 use std::collections::{BTreeMap, BinaryHeap};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
@@ -48,6 +50,19 @@ impl Segments {
 
     fn facts(&self, ord: u32) -> Arc<SegmentFacts> {
         Arc::clone(&self.facts[ord as usize])
+    }
+
+    /// The runs of passages of `session` in each segment whose sessions are all known.
+    pub fn session_runs(&self, session: u64) -> Vec<(SegmentId, Vec<Range<DocId>>)> {
+        self.searcher
+            .segment_readers()
+            .iter()
+            .zip(&self.facts)
+            .filter_map(|(reader, facts)| {
+                let runs = facts.groups.runs_of(session, reader.max_doc())?;
+                Some((reader.segment_id(), runs))
+            })
+            .collect()
     }
 }
 
@@ -608,6 +623,30 @@ impl Groups {
             [one] => Groups::One(*one),
             _ => Groups::Mixed { groups, runs },
         }
+    }
+
+    /// The runs of passages of `session`, neighbours joined; `None` when some pair is past
+    /// what an index names (its session unknown here).
+    fn runs_of(&self, session: u64, max_doc: DocId) -> Option<Vec<Range<DocId>>> {
+        let (groups, runs) = match self {
+            Groups::One((of, _)) => {
+                let all = (*of == Some(session) && max_doc > 0).then_some(0..max_doc);
+                return Some(all.into_iter().collect());
+            }
+            Groups::Mixed { groups, runs } => (groups, runs),
+        };
+        let mut of_session: Vec<Range<DocId>> = Vec::new();
+        for (i, &(start, index)) in runs.iter().enumerate() {
+            let end = runs.get(i + 1).map_or(max_doc, |r| r.0);
+            if groups.get(usize::from(index))?.0 != Some(session) {
+                continue;
+            }
+            match of_session.last_mut() {
+                Some(last) if last.end == start => last.end = end,
+                _ => of_session.push(start..end),
+            }
+        }
+        Some(of_session)
     }
 
     /// Counters for a segment's pairs, one per index and one for the pairs past them.

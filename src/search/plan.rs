@@ -9,8 +9,10 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Score, Term};
 
+use super::collect::Segments;
 use super::query::{Clause, Filter, ParsedQuery};
 use super::rerank::{QueryUnits, Unit};
+use super::sessions::SessionRuns;
 pub use super::snippet::Marks;
 use crate::analysis::{self, AnalyzedToken};
 use crate::index::Fields;
@@ -180,6 +182,24 @@ fn both_boolean(clauses: Vec<(Occur, Both)>) -> Both {
 }
 
 pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
+    plan_in(parsed, fields, None)
+}
+
+/// [`plan`], with session filters as the runs of passages of `segments` (see
+/// [`super::sessions`]).
+pub fn plan_for(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    segments: &Segments,
+) -> Result<Plan, String> {
+    plan_in(parsed, fields, Some(segments))
+}
+
+fn plan_in(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    segments: Option<&Segments>,
+) -> Result<Plan, String> {
     let mut words: Vec<Word> = Vec::new();
     let mut stopwords: Vec<Word> = Vec::new();
     let mut phrases: Vec<Both> = Vec::new();
@@ -255,14 +275,17 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
             Both::same(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))),
         ));
     }
-    for filter in filter_groups(&parsed.filters, fields) {
+    for filter in filter_groups(&parsed.filters, fields, segments) {
         clauses.push((
             Occur::Must,
             Both::same(Box::new(ConstScoreQuery::new(filter, 0.0))),
         ));
     }
     for filter in &parsed.excluded_filters {
-        clauses.push((Occur::MustNot, Both::same(filter_query(filter, fields))));
+        clauses.push((
+            Occur::MustNot,
+            Both::same(filter_query(filter, fields, segments)),
+        ));
     }
     for clause in &parsed.excluded {
         let (tokens, slop) = analyze_clause(clause);
@@ -491,9 +514,16 @@ fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<B
     })
 }
 
-fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
+fn filter_query(filter: &Filter, fields: &Fields, segments: Option<&Segments>) -> Box<dyn Query> {
     let term = match filter {
-        Filter::Session(n) => Term::from_field_u64(fields.session, *n),
+        Filter::Session(n) => {
+            let term = Term::from_field_u64(fields.session, *n);
+            let query = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            return match segments {
+                Some(segments) => Box::new(SessionRuns::new(segments.session_runs(*n), query)),
+                None => query,
+            };
+        }
         Filter::Year(n) => Term::from_field_u64(fields.year, *n),
         Filter::Article(n) => Term::from_field_u64(fields.articles, *n),
         Filter::Doc(id) => Term::from_field_text(fields.doc, id),
@@ -517,7 +547,11 @@ fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
 }
 
 /// Filters of one kind are alternatives (two sessions: either); different kinds all apply.
-fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
+fn filter_groups(
+    filters: &[Filter],
+    fields: &Fields,
+    segments: Option<&Segments>,
+) -> Vec<Box<dyn Query>> {
     let mut groups: Vec<Vec<&Filter>> = Vec::new();
     for filter in filters {
         match groups.iter_mut().find(|g| g[0].same_kind(filter)) {
@@ -529,11 +563,11 @@ fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
         .into_iter()
         .map(|group| match group.as_slice() {
             // One value: its term alone, without a union around it to step through.
-            [filter] => filter_query(filter, fields),
+            [filter] => filter_query(filter, fields, segments),
             _ => {
                 let alternatives = group
                     .into_iter()
-                    .map(|f| (Occur::Should, filter_query(f, fields)))
+                    .map(|f| (Occur::Should, filter_query(f, fields, segments)))
                     .collect();
                 Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
             }
