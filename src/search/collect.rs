@@ -1,9 +1,10 @@
 //! Collecting a search's answers with as little work as the index allows: the first
-//! stage's window of passages by BM25 times the length prior, letting tantivy skip blocks of
-//! postings that cannot reach it (block-WAND, with a threshold carried from segment to
-//! segment); and the counts of all matches per session, year and article, from the term
-//! dictionary when a segment holds one session and year and no citation, otherwise match by
-//! match from plain arrays decoded when the engine opens.
+//! stage's window of passages by BM25 times the length prior (block-WAND for a single term,
+//! the passages with every word for several, else every match scored), and the counts of
+//! all matches per session, year and article — from a union's blocks of postings into a set
+//! of passages, or match by match, with what each passage is read from plain arrays decoded
+//! when the engine opens; from the term dictionary when a segment holds one session and
+//! year and no citation.
 
 use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Range;
@@ -114,11 +115,13 @@ fn priors() -> Vec<f32> {
 /// best first, and, when the same pass counted them, the count of all its matches.
 ///
 /// A single term is ranked alone: the ranking skips postings that cannot reach the window
-/// (block-WAND), and [`tally`] counts apart, from the postings' blocks. A union of several
-/// terms is scored passage by passage and counted in the same pass: block-WAND over
-/// several frequent words that mostly occur together skips little and costs more per
-/// passage than tantivy's plain union (measured: three times as long for two such words).
-/// Anything else visits every match anyway, so ranking and counting share one pass.
+/// (block-WAND), and [`tally`] counts apart, from the postings' blocks. Several words are
+/// first ranked among the passages with every word ([`Plan::every_word`]); when those do
+/// not fill the window, the union of their terms is scored passage by passage and counted
+/// in the same pass: block-WAND over several frequent words that mostly occur together
+/// skips little and costs more per passage than tantivy's plain union (measured: three
+/// times as long for two such words). Anything else visits every match anyway, so ranking
+/// and counting share one pass.
 pub fn first_stage(segments: &Segments, plan: &Plan, window: usize) -> tantivy::Result<FirstStage> {
     let searcher = &segments.searcher;
     let best = TopScores::new(window, segments);
