@@ -1,92 +1,222 @@
 //! Collecting a search's answers with as little work as the index allows: the first
-//! stage's window of passages by BM25 times the length prior, letting tantivy skip blocks of
-//! postings that cannot reach it (block-WAND, with a threshold carried from segment to segment); and the counts
-//! per session, read from the term dictionary when a segment holds a single session (the
-//! build writes one segment per session).
+//! stage's window of passages by BM25 times the length prior (block-WAND for a single term,
+//! the passages with every word for several, else every match scored), and the counts of
+//! all matches per session, year and article — from a union's blocks of postings into a set
+//! of passages, or match by match, with what each passage is read from plain arrays decoded
+//! when the engine opens; from the term dictionary when a segment holds one session and
+//! year and no citation.
 
 use std::collections::{BTreeMap, BinaryHeap};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, Weight};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::index::SegmentId;
+use tantivy::query::Weight;
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 
-/// A searcher, with the columns each of its segments needs for ranking and counting opened
-/// once: opening a column reads its block index, which costs more than the whole search
-/// of a rare word.
+/// A searcher, with what each of its segments' passages tell ranking and counting decoded
+/// once into plain arrays: tantivy's compressed columns cost several nanoseconds a lookup,
+/// and a count visits every match (hundreds of thousands for a common word).
 #[derive(Clone)]
 pub struct Segments {
     pub searcher: Searcher,
-    columns: Vec<SegmentColumns>,
-    /// Whether any passage cites an article: if none does, no search counts articles.
-    citing: bool,
+    facts: Vec<Arc<SegmentFacts>>,
 }
 
-#[derive(Clone)]
-struct SegmentColumns {
-    /// Words per passage, for the length prior.
-    words: Option<Column<u64>>,
-    sessions: Values,
-    years: Values,
-    /// Articles each passage cites.
-    articles: Option<Column<u64>>,
+struct SegmentFacts {
+    /// Per passage, its words capped at `SHORT_PASSAGE_WORDS` (the length prior's only
+    /// input), or `None` when every passage is long enough to have no prior.
+    short: Option<Vec<u8>>,
+    /// The session and year of each passage.
+    groups: Groups,
+    /// Articles each passage cites, or `None` when no passage of the segment cites one.
+    articles: Option<Articles>,
 }
 
 impl Segments {
     pub fn new(searcher: Searcher) -> tantivy::Result<Segments> {
-        let columns = searcher
+        let facts = searcher
             .segment_readers()
             .iter()
-            .map(|reader| {
-                Ok(SegmentColumns {
-                    words: reader.fast_fields().column_opt::<u64>("words")?,
-                    sessions: segment_values(reader, "session")?,
-                    years: segment_values(reader, "year")?,
-                    articles: reader.fast_fields().column_opt::<u64>("articles")?,
-                })
-            })
-            .collect::<tantivy::Result<Vec<SegmentColumns>>>()?;
-        let citing = columns
+            .map(|reader| SegmentFacts::read(reader).map(Arc::new))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Segments { searcher, facts })
+    }
+
+    fn facts(&self, ord: u32) -> Arc<SegmentFacts> {
+        Arc::clone(&self.facts[ord as usize])
+    }
+
+    /// The runs of passages of `session` in each segment whose sessions are all known.
+    pub fn session_runs(&self, session: u64) -> Vec<(SegmentId, Vec<Range<DocId>>)> {
+        self.searcher
+            .segment_readers()
             .iter()
-            .any(|c| c.articles.as_ref().is_some_and(|a| a.values.num_vals() > 0));
-        Ok(Segments {
-            searcher,
-            columns,
-            citing,
+            .zip(&self.facts)
+            .filter_map(|(reader, facts)| {
+                let runs = facts.groups.runs_of(session, reader.max_doc())?;
+                Some((reader.segment_id(), runs))
+            })
+            .collect()
+    }
+}
+
+impl SegmentFacts {
+    fn read(reader: &SegmentReader) -> tantivy::Result<SegmentFacts> {
+        let fast = reader.fast_fields();
+        let max_doc = reader.max_doc();
+        let short = match fast.column_opt::<u64>("words")? {
+            Some(column) => {
+                let short: Vec<u8> = (0..max_doc)
+                    .map(|doc| cap_words(column.first(doc).unwrap_or(SHORT_PASSAGE_WORDS)))
+                    .collect();
+                short
+                    .iter()
+                    .any(|&w| u64::from(w) < SHORT_PASSAGE_WORDS)
+                    .then_some(short)
+            }
+            None => None,
+        };
+        Ok(SegmentFacts {
+            short,
+            groups: Groups::read(
+                fast.column_opt::<u64>("session")?,
+                fast.column_opt::<u64>("year")?,
+                max_doc,
+            ),
+            articles: Articles::read(fast.column_opt::<u64>("articles")?, max_doc),
         })
     }
 
-    fn columns(&self, ord: u32) -> &SegmentColumns {
-        &self.columns[ord as usize]
+    /// The length prior of `doc`.
+    fn prior(&self, doc: DocId, priors: &[f32]) -> f32 {
+        self.short
+            .as_ref()
+            .map_or(1.0, |short| priors[usize::from(short[doc as usize])])
     }
+}
+
+fn cap_words(words: u64) -> u8 {
+    words.min(SHORT_PASSAGE_WORDS) as u8
+}
+
+/// The length prior of every capped word count, index by index.
+fn priors() -> Vec<f32> {
+    (0..=SHORT_PASSAGE_WORDS).map(length_prior).collect()
 }
 
 /// The first stage: the `window` best passages of `plan` by BM25 times the length prior,
 /// best first, and, when the same pass counted them, the count of all its matches.
 ///
-/// A union of terms (words) is ranked alone: the ranking skips postings that cannot reach
-/// the window (block-WAND), and [`tally`] counts apart (for one term, from the term
-/// dictionary). Anything else visits every match anyway, so ranking and counting share one
-/// pass.
+/// A single term is ranked alone: the ranking skips postings that cannot reach the window
+/// (block-WAND), and [`tally`] counts apart, from the postings' blocks. Several words are
+/// first ranked among the passages with every word ([`Plan::every_word`]); when those do
+/// not fill the window, the union of their terms is scored passage by passage and counted
+/// in the same pass: block-WAND over several frequent words that mostly occur together
+/// skips little and costs more per passage than tantivy's plain union (measured: three
+/// times as long for two such words). Anything else visits every match anyway, so ranking
+/// and counting share one pass.
 pub fn first_stage(segments: &Segments, plan: &Plan, window: usize) -> tantivy::Result<FirstStage> {
     let searcher = &segments.searcher;
     let best = TopScores::new(window, segments);
-    if plan.term_union {
+    if plan.union_terms.len() == 1 {
         let window = searcher.search(&*plan.query, &best)?;
         return Ok(FirstStage {
             window,
             tally: None,
         });
     }
-    let (window, tally) = searcher.search(&*plan.query, &(best, TallyCollector::new(segments)))?;
+    if let Some(every_word) = &plan.every_word {
+        // Passages missing a word rank below those with all (coverage weighs most in the
+        // second stage): when enough hold every word to fill the window, the window is
+        // theirs, found by intersecting the words' postings instead of walking their union.
+        let window = searcher.search(&**every_word, &best)?;
+        if window.len() >= best.limit {
+            return Ok(FirstStage {
+                window,
+                tally: None,
+            });
+        }
+    }
+    let best = TopScores::new(best.limit, segments);
+    let pass = RankAndTally {
+        best,
+        tally: TallyCollector::new(segments),
+        union_terms: &plan.union_terms,
+    };
+    let (window, tally) = searcher.search(&*plan.query, &pass)?;
     Ok(FirstStage {
         window,
         tally: Some(tally),
     })
+}
+
+/// Ranks and counts every match in one pass; a dense union's matches are counted from a
+/// set of matches filled on the way.
+struct RankAndTally<'a> {
+    best: TopScores<'a>,
+    tally: TallyCollector<'a>,
+    union_terms: &'a [Term],
+}
+
+impl Collector for RankAndTally<'_> {
+    type Fruit = (Vec<(Score, DocAddress)>, Tally);
+    type Child = (SegmentTop, SegmentTally);
+
+    fn for_segment(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<(SegmentTop, SegmentTally)> {
+        Ok((
+            self.best.for_segment(ord, reader)?,
+            self.tally.for_segment(ord, reader)?,
+        ))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let (tops, tallies) = fruits.into_iter().unzip();
+        Ok((
+            self.best.merge_fruits(tops)?,
+            self.tally.merge_fruits(tallies)?,
+        ))
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let (mut top, mut tally) = self.for_segment(ord, reader)?;
+        let alive = reader.alive_bitset();
+        if !self.union_terms.is_empty() && dense_union(reader, self.union_terms)? {
+            let mut set = MatchSet::new(reader.max_doc());
+            weight.for_each(reader, &mut |doc, score| {
+                top.collect(doc, score);
+                set.insert(doc);
+            })?;
+            let facts = self.tally.segments.facts(ord);
+            return Ok((top.harvest(), facts.tally(&set, reader.max_doc())));
+        }
+        weight.for_each(reader, &mut |doc, score| {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                top.collect(doc, score);
+                tally.collect(doc, score);
+            }
+        })?;
+        Ok((top.harvest(), tally.harvest()))
+    }
 }
 
 /// The first stage's candidates, best first, and the tally when the same pass made it.
@@ -95,11 +225,141 @@ pub struct FirstStage {
     pub tally: Option<Tally>,
 }
 
-/// Every match of `plan` counted, in all and per session.
+/// Every match of `plan` counted, in all, per session, year and article.
+///
+/// A union of terms with many postings is counted from its blocks of postings into a
+/// [`MatchSet`] of the segment's passages: no scorer walks the union passage by passage,
+/// and each session and year counts its run of passages at once. Anything else (and a union
+/// of few postings, where clearing the set would cost more) goes through tantivy.
 pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
-    segments
-        .searcher
-        .search(&*plan.count, &TallyCollector::new(segments))
+    let collector = TallyCollector {
+        segments,
+        union_terms: &plan.union_terms,
+    };
+    segments.searcher.search(&*plan.count, &collector)
+}
+
+/// A [`MatchSet`] pays for itself from one match per this many passages of the segment.
+const BITSET_DENSITY: u32 = 64;
+
+/// One segment's tally of a union of `terms` from a set of its matches, or `None` where
+/// tantivy's pass is the cheaper (few postings) or the only right one (deleted passages).
+fn tally_union(
+    segments: &Segments,
+    reader: &SegmentReader,
+    ord: u32,
+    terms: &[Term],
+) -> tantivy::Result<Option<Tally>> {
+    if !dense_union(reader, terms)? {
+        return Ok(None);
+    }
+    let mut set = MatchSet::new(reader.max_doc());
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        let Some(info) = index.get_term_info(term)? else {
+            continue;
+        };
+        let mut blocks =
+            index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+        loop {
+            let docs = blocks.docs();
+            if docs.is_empty() {
+                break;
+            }
+            set.insert_all(docs);
+            blocks.advance();
+        }
+    }
+    Ok(Some(segments.facts(ord).tally(&set, reader.max_doc())))
+}
+
+/// Whether the matches of a union of `terms` in a segment are better counted in a set:
+/// enough of them, and no deleted passage to leave out.
+fn dense_union(reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<bool> {
+    if reader.alive_bitset().is_some() {
+        return Ok(false);
+    }
+    let mut postings = 0u64;
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        if let Some(info) = index.get_term_info(term)? {
+            postings += u64::from(info.doc_freq);
+        }
+    }
+    Ok(postings >= u64::from(reader.max_doc() / BITSET_DENSITY))
+}
+
+impl SegmentFacts {
+    /// The tally of the passages in `set`.
+    fn tally(&self, set: &MatchSet, max_doc: DocId) -> Tally {
+        let total = set.count(0..max_doc);
+        let mut tally = Tally {
+            total,
+            ..Tally::default()
+        };
+        match &self.groups {
+            Groups::One(group) => add_group(&mut tally, *group, total),
+            Groups::Mixed { groups, runs } => {
+                for (i, &(start, group)) in runs.iter().enumerate() {
+                    let end = runs.get(i + 1).map_or(max_doc, |r| r.0);
+                    if let Some(&group) = groups.get(usize::from(group)) {
+                        add_group(&mut tally, group, set.count(start..end));
+                    }
+                }
+            }
+        }
+        if let Some(articles) = &self.articles {
+            let mut counters = vec![0; articles.values.len()];
+            for (i, &doc) in articles.docs.iter().enumerate() {
+                if set.contains(doc) {
+                    for &index in articles.cited_indexes(i) {
+                        counters[usize::from(index)] += 1;
+                    }
+                }
+            }
+            articles.add(&counters, &mut tally);
+        }
+        tally
+    }
+}
+
+/// A set of a segment's passages, a byte each: inserting is one store, with no read of
+/// what a neighbour's insert wrote (a bit each would read and write the same word for the
+/// few passages apart that a frequent term's postings are), and counting a range sums
+/// bytes many at a time.
+struct MatchSet(Vec<u8>);
+
+impl MatchSet {
+    fn new(max_doc: DocId) -> MatchSet {
+        MatchSet(vec![0; max_doc as usize])
+    }
+
+    fn insert(&mut self, doc: DocId) {
+        self.0[doc as usize] = 1;
+    }
+
+    fn insert_all(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            self.insert(doc);
+        }
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.0[doc as usize] != 0
+    }
+
+    /// How many of `docs` are in the set.
+    fn count(&self, docs: std::ops::Range<DocId>) -> u64 {
+        let (start, end) = (docs.start as usize, docs.end as usize);
+        if start >= end {
+            return 0;
+        }
+        // Sums of bytes in chunks no sum of which can overflow a u32.
+        self.0[start..end]
+            .chunks(1 << 20)
+            .map(|chunk| u64::from(chunk.iter().map(|&b| u32::from(b)).sum::<u32>()))
+            .sum()
+    }
 }
 
 /// The `limit` best passages by BM25 times the length prior (ties: index order).
@@ -113,6 +373,8 @@ pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
 struct TopScores<'a> {
     limit: usize,
     segments: &'a Segments,
+    /// The length prior of each capped word count.
+    priors: Arc<[f32]>,
     /// Bits of the lowest score that can still enter the top (an `f32`).
     threshold: AtomicU32,
 }
@@ -122,6 +384,7 @@ impl<'a> TopScores<'a> {
         TopScores {
             limit,
             segments,
+            priors: priors().into(),
             threshold: AtomicU32::new(Score::MIN.to_bits()),
         }
     }
@@ -154,8 +417,10 @@ impl Collector for TopScores<'_> {
         Ok(SegmentTop {
             ord,
             limit: self.limit,
-            words: self.segments.columns(ord).words.clone(),
+            facts: self.segments.facts(ord),
+            priors: Arc::clone(&self.priors),
             heap: BinaryHeap::with_capacity(self.limit.min(1 << 16)),
+            floor: Score::MIN,
         })
     }
 
@@ -196,9 +461,12 @@ impl Collector for TopScores<'_> {
 pub struct SegmentTop {
     ord: u32,
     limit: usize,
-    words: Option<Column<u64>>,
+    facts: Arc<SegmentFacts>,
+    priors: Arc<[f32]>,
     /// The worst of the best at the top.
     heap: BinaryHeap<Ranked>,
+    /// The score of that worst once the top is full: a passage must beat it to enter.
+    floor: Score,
 }
 
 impl SegmentTop {
@@ -213,14 +481,14 @@ impl SegmentTop {
 impl SegmentCollector for SegmentTop {
     type Fruit = Vec<(Score, DocAddress)>;
 
+    #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
-        let words = self
-            .words
-            .as_ref()
-            .and_then(|column| column.first(doc))
-            .unwrap_or(SHORT_PASSAGE_WORDS);
+        // The prior only lowers a score: most passages of a frequent word stop here.
+        if score <= self.floor {
+            return;
+        }
         let ranked = Ranked {
-            score: score * length_prior(words),
+            score: score * self.facts.prior(doc, &self.priors),
             doc,
         };
         if self.heap.len() < self.limit {
@@ -230,6 +498,9 @@ impl SegmentCollector for SegmentTop {
             if ranked.score > worst.score {
                 *worst = ranked;
             }
+        }
+        if self.heap.len() >= self.limit {
+            self.floor = self.heap.peek().map_or(Score::MIN, |worst| worst.score);
         }
     }
 
@@ -272,138 +543,252 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// Matches per article of the Convention they cite. Only citing passages are visited: the
-/// matches are intersected with the term of the `/article` facet, which every citing
-/// passage has.
-pub fn articles(
-    segments: &Segments,
-    matched: &dyn Query,
-    facets: Field,
-) -> tantivy::Result<BTreeMap<u64, u64>> {
-    if !segments.citing {
-        return Ok(BTreeMap::new());
-    }
-    let citing = TermQuery::new(
-        Term::from_facet(facets, &Facet::from("/article")),
-        IndexRecordOption::Basic,
-    );
-    let query = BooleanQuery::new(vec![
-        (Occur::Must, matched.box_clone()),
-        (Occur::Must, Box::new(citing)),
-    ]);
-    segments
-        .searcher
-        .search(&query, &ArticleCollector { segments })
-}
-
-struct ArticleCollector<'a> {
-    segments: &'a Segments,
-}
-
-impl Collector for ArticleCollector<'_> {
-    type Fruit = BTreeMap<u64, u64>;
-    type Child = SegmentArticles;
-
-    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentArticles> {
-        Ok(SegmentArticles {
-            column: self.segments.columns(ord).articles.clone(),
-            counts: BTreeMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all = BTreeMap::new();
-        for (article, n) in fruits.into_iter().flatten() {
-            *all.entry(article).or_default() += n;
-        }
-        Ok(all)
-    }
-}
-
-struct SegmentArticles {
-    column: Option<Column<u64>>,
-    counts: BTreeMap<u64, u64>,
-}
-
-impl SegmentCollector for SegmentArticles {
-    type Fruit = BTreeMap<u64, u64>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(column) = &self.column {
-            for article in column.values_for_doc(doc) {
-                *self.counts.entry(article).or_default() += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.counts
-    }
-}
-
-/// Every matching passage counted, in all, per session and per year.
+/// Every matching passage counted, in all, per session, per year and per article of the
+/// Convention it cites.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub total: u64,
     pub by_session: BTreeMap<u64, u64>,
     pub by_year: BTreeMap<u64, u64>,
+    pub by_article: BTreeMap<u64, u64>,
 }
 
-/// Counts matches, their sessions and years (passages of unknown session or year count in
-/// `total` only).
+/// Counts matches, their sessions, years and articles (passages of unknown session or year
+/// count in `total` only).
 pub struct TallyCollector<'a> {
     segments: &'a Segments,
+    /// The terms of the query, when it is a union of terms (see [`tally`]).
+    union_terms: &'a [Term],
 }
 
 impl<'a> TallyCollector<'a> {
     pub fn new(segments: &'a Segments) -> TallyCollector<'a> {
-        TallyCollector { segments }
-    }
-}
-
-/// What the `session` or `year` column says about a whole segment.
-#[derive(Clone)]
-enum Values {
-    /// Every passage has this value (or none has one): the count is the whole answer.
-    One(Option<u64>),
-    /// Passages of several values: each match is looked up.
-    Mixed(Column<u64>),
-}
-
-impl Values {
-    /// Counts `doc` under its value, when the segment has several.
-    fn count(&self, doc: DocId, counts: &mut BTreeMap<u64, u64>) {
-        if let Values::Mixed(column) = self {
-            if let Some(value) = column.first(doc) {
-                *counts.entry(value).or_default() += 1;
-            }
-        }
-    }
-
-    /// A one-value segment's `total` matches, counted under its value.
-    fn count_all(&self, total: u64, counts: &mut BTreeMap<u64, u64>) {
-        if let Values::One(Some(value)) = self {
-            if total > 0 {
-                counts.insert(*value, total);
-            }
+        TallyCollector {
+            segments,
+            union_terms: &[],
         }
     }
 }
 
-fn segment_values(reader: &SegmentReader, field: &str) -> tantivy::Result<Values> {
-    let Some(column) = reader.fast_fields().column_opt::<u64>(field)? else {
-        return Ok(Values::One(None));
-    };
-    let full = column.get_cardinality() == tantivy::columnar::Cardinality::Full;
-    Ok(if full && column.min_value() == column.max_value() {
-        Values::One(Some(column.min_value()))
-    } else {
-        Values::Mixed(column)
-    })
+/// A passage's session and year, either unknown.
+type Group = (Option<u64>, Option<u64>);
+
+fn add_group(tally: &mut Tally, (session, year): Group, n: u64) {
+    if n == 0 {
+        return;
+    }
+    if let Some(session) = session {
+        *tally.by_session.entry(session).or_default() += n;
+    }
+    if let Some(year) = year {
+        *tally.by_year.entry(year).or_default() += n;
+    }
+}
+
+/// The session and year of a segment's passages. Passages of a document are neighbours and
+/// share both, so the segment is a few runs of passages, each of one pair: a block of
+/// matches is counted a run at a time.
+enum Groups {
+    /// Every passage has the same: a segment's count is the whole answer.
+    One(Group),
+    /// The distinct pairs, and the runs: where each begins and the index of its pair
+    /// (`groups.len()` for a pair past what an index names, counted in `total` only).
+    Mixed {
+        groups: Vec<Group>,
+        runs: Vec<(DocId, u16)>,
+    },
+}
+
+impl Groups {
+    fn read(sessions: Option<Column<u64>>, years: Option<Column<u64>>, max_doc: DocId) -> Groups {
+        let value = |column: &Option<Column<u64>>, doc| column.as_ref().and_then(|c| c.first(doc));
+        let mut groups: Vec<Group> = Vec::new();
+        let mut runs: Vec<(DocId, u16)> = Vec::new();
+        let mut last: Option<Group> = None;
+        for doc in 0..max_doc {
+            let group = (value(&sessions, doc), value(&years, doc));
+            if last == Some(group) {
+                continue;
+            }
+            last = Some(group);
+            let index = match groups.iter().position(|g| *g == group) {
+                Some(i) => i,
+                None if groups.len() >= usize::from(u16::MAX) => groups.len(),
+                None => {
+                    groups.push(group);
+                    groups.len() - 1
+                }
+            };
+            runs.push((doc, index as u16));
+        }
+        match groups.as_slice() {
+            [] => Groups::One((None, None)),
+            [one] => Groups::One(*one),
+            _ => Groups::Mixed { groups, runs },
+        }
+    }
+
+    /// The runs of passages of `session`, neighbours joined; `None` when some pair is past
+    /// what an index names (its session unknown here).
+    fn runs_of(&self, session: u64, max_doc: DocId) -> Option<Vec<Range<DocId>>> {
+        let (groups, runs) = match self {
+            Groups::One((of, _)) => {
+                let all = (*of == Some(session) && max_doc > 0).then_some(0..max_doc);
+                return Some(all.into_iter().collect());
+            }
+            Groups::Mixed { groups, runs } => (groups, runs),
+        };
+        let mut of_session: Vec<Range<DocId>> = Vec::new();
+        for (i, &(start, index)) in runs.iter().enumerate() {
+            let end = runs.get(i + 1).map_or(max_doc, |r| r.0);
+            if groups.get(usize::from(index))?.0 != Some(session) {
+                continue;
+            }
+            match of_session.last_mut() {
+                Some(last) if last.end == start => last.end = end,
+                _ => of_session.push(start..end),
+            }
+        }
+        Some(of_session)
+    }
+
+    /// Counters for a segment's pairs, one per index and one for the pairs past them.
+    fn counters(&self) -> Vec<u64> {
+        match self {
+            Groups::One(_) => Vec::new(),
+            Groups::Mixed { groups, .. } => vec![0; groups.len() + 1],
+        }
+    }
+
+    /// Counts `docs` (in increasing order, after any counted before) under their pairs,
+    /// when the segment has several; `run` is the run the last of them was in.
+    fn count(&self, docs: &[DocId], run: &mut usize, counters: &mut [u64]) {
+        let Groups::Mixed { runs, .. } = self else {
+            return;
+        };
+        let mut rest = docs;
+        while let Some(&first) = rest.first() {
+            while runs.get(*run + 1).is_some_and(|r| r.0 <= first) {
+                *run += 1;
+            }
+            let end = runs.get(*run + 1).map_or(DocId::MAX, |r| r.0);
+            let here = rest.partition_point(|&d| d < end);
+            counters[usize::from(runs[*run].1)] += here as u64;
+            rest = &rest[here..];
+        }
+    }
+
+    /// [`Groups::count`] of one doc.
+    fn count_one(&self, doc: DocId, run: &mut usize, counters: &mut [u64]) {
+        if let Groups::Mixed { runs, .. } = self {
+            while runs.get(*run + 1).is_some_and(|r| r.0 <= doc) {
+                *run += 1;
+            }
+            counters[usize::from(runs[*run].1)] += 1;
+        }
+    }
+
+    /// Adds a segment's counts to `tally`: its `total` matches under its one pair, or each
+    /// counter under its pair.
+    fn add(&self, total: u64, counters: &[u64], tally: &mut Tally) {
+        match self {
+            Groups::One(group) => add_group(tally, *group, total),
+            Groups::Mixed { groups, .. } => {
+                for (&group, &n) in groups.iter().zip(counters) {
+                    add_group(tally, group, n);
+                }
+            }
+        }
+    }
+}
+
+/// The passages of a segment that cite articles, in doc order, and what they cite:
+/// `docs[i]` cites `values[of_doc[k]]` for `k` in `starts[i]..starts[i + 1]`.
+struct Articles {
+    docs: Vec<DocId>,
+    starts: Vec<u32>,
+    of_doc: Vec<u16>,
+    values: Vec<u64>,
+}
+
+impl Articles {
+    fn read(column: Option<Column<u64>>, max_doc: DocId) -> Option<Articles> {
+        let column = column?;
+        if column.values.num_vals() == 0 {
+            return None;
+        }
+        let mut articles = Articles {
+            docs: Vec::new(),
+            starts: vec![0],
+            of_doc: Vec::new(),
+            values: Vec::new(),
+        };
+        for doc in 0..max_doc {
+            let before = articles.of_doc.len();
+            for article in column.values_for_doc(doc) {
+                let index = match articles.values.iter().position(|&v| v == article) {
+                    Some(i) => i,
+                    None => {
+                        articles.values.push(article);
+                        articles.values.len() - 1
+                    }
+                };
+                // Past what an index names, an article goes uncounted.
+                if let Ok(index) = u16::try_from(index) {
+                    articles.of_doc.push(index);
+                }
+            }
+            if articles.of_doc.len() > before {
+                articles.docs.push(doc);
+                articles.starts.push(articles.of_doc.len() as u32);
+            }
+        }
+        Some(articles)
+    }
+
+    /// The articles the `i`th citing passage cites, as indexes into `values`.
+    fn cited_indexes(&self, i: usize) -> &[u16] {
+        &self.of_doc[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// Adds the matches counted per index of `values` to `tally`.
+    fn add(&self, counters: &[u64], tally: &mut Tally) {
+        for (&article, &n) in self.values.iter().zip(counters) {
+            if n > 0 {
+                *tally.by_article.entry(article).or_default() += n;
+            }
+        }
+    }
+
+    /// [`Articles::count`] of one doc.
+    fn count_one(&self, doc: DocId, next: &mut usize, counters: &mut [u64]) {
+        while self.docs.get(*next).is_some_and(|&d| d < doc) {
+            *next += 1;
+        }
+        if self.docs.get(*next) == Some(&doc) {
+            for &index in self.cited_indexes(*next) {
+                counters[usize::from(index)] += 1;
+            }
+            *next += 1;
+        }
+    }
+
+    /// Counts the articles `docs` cite (in increasing order, after any counted before);
+    /// `next` is the first citing passage not yet passed.
+    fn count(&self, docs: &[DocId], next: &mut usize, counters: &mut [u64]) {
+        let Some(&last) = docs.last() else {
+            return;
+        };
+        // Citing passages are few: look each up among the docs, not each doc among them.
+        while let Some(&doc) = self.docs.get(*next).filter(|&&d| d <= last) {
+            if docs.binary_search(&doc).is_ok() {
+                for &index in self.cited_indexes(*next) {
+                    counters[usize::from(index)] += 1;
+                }
+            }
+            *next += 1;
+        }
+    }
 }
 
 impl Collector for TallyCollector<'_> {
@@ -411,11 +796,17 @@ impl Collector for TallyCollector<'_> {
     type Child = SegmentTally;
 
     fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
-        let columns = self.segments.columns(ord);
+        let facts = self.segments.facts(ord);
         Ok(SegmentTally {
-            sessions: columns.sessions.clone(),
-            years: columns.years.clone(),
-            tally: Tally::default(),
+            total: 0,
+            groups: facts.groups.counters(),
+            run: 0,
+            articles: facts
+                .articles
+                .as_ref()
+                .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
+            next_citing: 0,
+            facts,
         })
     }
 
@@ -427,11 +818,14 @@ impl Collector for TallyCollector<'_> {
         let mut all = Tally::default();
         for fruit in fruits {
             all.total += fruit.total;
-            for (session, n) in fruit.by_session {
-                *all.by_session.entry(session).or_default() += n;
-            }
-            for (year, n) in fruit.by_year {
-                *all.by_year.entry(year).or_default() += n;
+            for (mine, theirs) in [
+                (&mut all.by_session, fruit.by_session),
+                (&mut all.by_year, fruit.by_year),
+                (&mut all.by_article, fruit.by_article),
+            ] {
+                for (key, n) in theirs {
+                    *mine.entry(key).or_default() += n;
+                }
             }
         }
         Ok(all)
@@ -443,10 +837,16 @@ impl Collector for TallyCollector<'_> {
         ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<Tally> {
+        if !self.union_terms.is_empty() {
+            if let Some(tally) = tally_union(self.segments, reader, ord, self.union_terms)? {
+                return Ok(tally);
+            }
+        }
         let mut segment = self.for_segment(ord, reader)?;
-        if let (Values::One(_), Values::One(_)) = (&segment.sessions, &segment.years) {
+        let facts = &segment.facts;
+        if let (Groups::One(_), None) = (&facts.groups, &facts.articles) {
             // A term's count is its document frequency: no posting is read.
-            segment.tally.total = u64::from(weight.count(reader)?);
+            segment.total = u64::from(weight.count(reader)?);
             return Ok(segment.harvest());
         }
         match reader.alive_bitset() {
@@ -462,25 +862,76 @@ impl Collector for TallyCollector<'_> {
 }
 
 pub struct SegmentTally {
-    sessions: Values,
-    years: Values,
-    tally: Tally,
+    facts: Arc<SegmentFacts>,
+    total: u64,
+    /// Matches per index of the segment's pairs of session and year, and of its articles.
+    groups: Vec<u64>,
+    /// The run of passages of one pair the last match was in.
+    run: usize,
+    articles: Vec<u64>,
+    /// The first citing passage the matches have not passed.
+    next_citing: usize,
 }
 
 impl SegmentCollector for SegmentTally {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.tally.total += 1;
-        self.sessions.count(doc, &mut self.tally.by_session);
-        self.years.count(doc, &mut self.tally.by_year);
+        self.total += 1;
+        self.facts
+            .groups
+            .count_one(doc, &mut self.run, &mut self.groups);
+        if let Some(articles) = &self.facts.articles {
+            articles.count_one(doc, &mut self.next_citing, &mut self.articles);
+        }
     }
 
-    fn harvest(mut self) -> Tally {
-        // A one-session (or one-year) segment counts here, from its total.
-        let total = self.tally.total;
-        self.sessions.count_all(total, &mut self.tally.by_session);
-        self.years.count_all(total, &mut self.tally.by_year);
-        self.tally
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.total += docs.len() as u64;
+        self.facts
+            .groups
+            .count(docs, &mut self.run, &mut self.groups);
+        if let Some(articles) = &self.facts.articles {
+            articles.count(docs, &mut self.next_citing, &mut self.articles);
+        }
+    }
+
+    fn harvest(self) -> Tally {
+        let mut tally = Tally {
+            total: self.total,
+            ..Tally::default()
+        };
+        let facts = &self.facts;
+        facts.groups.add(self.total, &self.groups, &mut tally);
+        if let Some(articles) = &facts.articles {
+            articles.add(&self.articles, &mut tally);
+        }
+        tally
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_match_set_counts_what_was_inserted_in_any_range() {
+        let docs: Vec<DocId> = (0..700).filter(|d| d % 3 == 0 || d % 7 == 0).collect();
+        let mut set = MatchSet::new(700);
+        set.insert_all(&docs[..100]);
+        set.insert_all(&docs[100..]);
+        for (start, end) in [
+            (0, 700),
+            (0, 0),
+            (5, 6),
+            (63, 65),
+            (64, 128),
+            (1, 699),
+            (130, 400),
+        ] {
+            let expected = docs.iter().filter(|&&d| (start..end).contains(&d)).count();
+            assert_eq!(set.count(start..end), expected as u64, "{start}..{end}");
+        }
+        assert!(set.contains(699) && !set.contains(1));
     }
 }

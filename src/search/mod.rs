@@ -9,6 +9,7 @@ pub mod collect;
 pub mod plan;
 pub mod query;
 pub mod rerank;
+pub mod sessions;
 pub mod snippet;
 
 use std::collections::BTreeMap;
@@ -79,7 +80,8 @@ pub struct Stages {
     /// Parsing the query and planning its tantivy queries.
     pub plan: Duration,
     /// The first stage's window of candidates; with the counts, when one pass does both
-    /// (anything but a union of words).
+    /// (anything but a single term, or several words whose passages with every word fill
+    /// the window).
     pub first_stage: Duration,
     /// Re-scoring the window.
     pub second_stage: Duration,
@@ -201,7 +203,7 @@ impl Engine {
             .filters
             .extend(request.articles.iter().map(|&a| Filter::Article(a)));
         let fields = &self.open.fields;
-        let plan = plan::plan(&parsed, fields).map_err(Error::Query)?;
+        let plan = plan::plan_for(&parsed, fields, &self.segments).map_err(Error::Query)?;
         let mut stages = Stages {
             plan: started.elapsed(),
             ..Stages::default()
@@ -221,7 +223,6 @@ impl Engine {
             Some(tally) => tally,
             None => collect::tally(segments, &plan)?,
         };
-        let by_article = collect::articles(segments, &*plan.count, fields.facets)?;
         stages.counts = clock.elapsed();
 
         let clock = Instant::now();
@@ -243,7 +244,7 @@ impl Engine {
                 took_ms: started.elapsed().as_secs_f64() * 1e3,
                 by_session: tally.by_session,
                 by_year: tally.by_year,
-                by_article,
+                by_article: tally.by_article,
                 hits,
             },
             stages,

@@ -9,8 +9,10 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Score, Term};
 
+use super::collect::Segments;
 use super::query::{Clause, Filter, ParsedQuery};
 use super::rerank::{QueryUnits, Unit};
+use super::sessions::SessionRuns;
 pub use super::snippet::Marks;
 use crate::analysis::{self, AnalyzedToken};
 use crate::index::Fields;
@@ -92,9 +94,14 @@ pub struct Plan {
     pub highlight: Box<dyn Query>,
     /// Which words a snippet marks: phrases only where the whole phrase occurs.
     pub marks: Marks,
-    /// `query` is a union of terms: ranking may skip postings (block-WAND) and counting
-    /// `count` is cheap, so they are best run apart.
-    pub term_union: bool,
+    /// The terms of `query` when it is a union of terms (empty otherwise): a single term
+    /// ranks with block-WAND and is counted apart, straight from its blocks of postings
+    /// (see [`super::collect`]).
+    pub union_terms: Vec<Term>,
+    /// When `query` is a union of several words' stems: the passages with every word,
+    /// scored as `query` scores them. Where they fill the first stage's window, the window
+    /// is theirs (see [`super::collect::first_stage`]).
+    pub every_word: Option<Box<dyn Query>>,
     /// The query's words in order, for the second stage.
     pub units: QueryUnits,
 }
@@ -103,8 +110,8 @@ pub struct Plan {
 struct Both {
     ranked: Box<dyn Query>,
     matched: Box<dyn Query>,
-    /// Both trees are unions of terms (a single word).
-    term_union: bool,
+    /// Both trees are unions of these terms (a single word); empty for any other query.
+    union_terms: Vec<Term>,
 }
 
 impl Both {
@@ -112,7 +119,7 @@ impl Both {
         Both {
             matched: query.box_clone(),
             ranked: query,
-            term_union: false,
+            union_terms: Vec::new(),
         }
     }
 
@@ -140,7 +147,7 @@ impl Both {
         Both {
             ranked: union(IndexRecordOption::WithFreqs, true),
             matched: union(IndexRecordOption::Basic, false),
-            term_union: true,
+            union_terms: terms.iter().map(|(term, _)| term.clone()).collect(),
         }
     }
 }
@@ -170,11 +177,29 @@ fn both_boolean(clauses: Vec<(Occur, Both)>) -> Both {
     Both {
         ranked: boolean(ranked),
         matched: boolean(matched),
-        term_union: false,
+        union_terms: Vec::new(),
     }
 }
 
 pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
+    plan_in(parsed, fields, None)
+}
+
+/// [`plan`], with session filters as the runs of passages of `segments` (see
+/// [`super::sessions`]).
+pub fn plan_for(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    segments: &Segments,
+) -> Result<Plan, String> {
+    plan_in(parsed, fields, Some(segments))
+}
+
+fn plan_in(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    segments: Option<&Segments>,
+) -> Result<Plan, String> {
     let mut words: Vec<Word> = Vec::new();
     let mut stopwords: Vec<Word> = Vec::new();
     let mut phrases: Vec<Both> = Vec::new();
@@ -235,6 +260,7 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
     }
     let required_words = clauses.is_empty();
     let mut ranked_only = Vec::new();
+    let every_word = every_word(&words);
     if !words.is_empty() {
         let union = union_of(words);
         if required_words {
@@ -249,14 +275,17 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
             Both::same(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))),
         ));
     }
-    for filter in filter_groups(&parsed.filters, fields) {
+    for filter in filter_groups(&parsed.filters, fields, segments) {
         clauses.push((
             Occur::Must,
             Both::same(Box::new(ConstScoreQuery::new(filter, 0.0))),
         ));
     }
     for filter in &parsed.excluded_filters {
-        clauses.push((Occur::MustNot, Both::same(filter_query(filter, fields))));
+        clauses.push((
+            Occur::MustNot,
+            Both::same(filter_query(filter, fields, segments)),
+        ));
     }
     for clause in &parsed.excluded {
         let (tokens, slop) = analyze_clause(clause);
@@ -265,8 +294,11 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
             clauses.push((Occur::MustNot, Both::same(query.into_both().matched)));
         }
     }
-    let term_union = ranked_only.is_empty()
-        && matches!(clauses.as_slice(), [(Occur::Must, only)] if only.term_union);
+    let union_terms = match clauses.as_slice() {
+        [(Occur::Must, only)] if ranked_only.is_empty() => only.union_terms.clone(),
+        _ => Vec::new(),
+    };
+    let every_word = every_word.filter(|_| !union_terms.is_empty());
     let (mut ranked, matched): (Vec<_>, Vec<_>) = clauses
         .into_iter()
         .map(|(occur, both)| ((occur, both.ranked), (occur, both.matched)))
@@ -277,9 +309,27 @@ pub fn plan(parsed: &ParsedQuery, fields: &Fields) -> Result<Plan, String> {
         count: boolean(matched),
         highlight: Box::new(BooleanQuery::new(highlight)),
         marks,
-        term_union,
+        union_terms,
+        every_word,
         units: QueryUnits::new(units),
     })
+}
+
+/// The passages holding every one of several words, ranked as the union ranks them (each
+/// word its stems, weighted alike), or `None` for fewer than two words or words that are
+/// phrases or alternatives.
+fn every_word(words: &[Word]) -> Option<Box<dyn Query>> {
+    if words.len() < 2 {
+        return None;
+    }
+    let clauses = words
+        .iter()
+        .map(|word| match word {
+            Word::Terms(terms) => Some((Occur::Must, Both::terms(terms).ranked)),
+            Word::Other(_) => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// The units of a group for the second stage: each token of its one clause, or, for
@@ -416,7 +466,7 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
         ))
     };
     Both {
-        term_union: false,
+        union_terms: Vec::new(),
         matched: stemmed.box_clone(),
         ranked: stemmed,
     }
@@ -453,16 +503,27 @@ fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<B
             Box::new(PhraseQuery::new_with_offset(terms))
         }
     };
+    let union_terms = match stems.as_slice() {
+        [(_, pair)] => vec![pair.clone()],
+        _ => Vec::new(),
+    };
     Some(Both {
-        term_union: stems.len() == 1,
+        union_terms,
         matched: query(stems.clone(), IndexRecordOption::Basic),
         ranked: query(stems, IndexRecordOption::WithFreqs),
     })
 }
 
-fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
+fn filter_query(filter: &Filter, fields: &Fields, segments: Option<&Segments>) -> Box<dyn Query> {
     let term = match filter {
-        Filter::Session(n) => Term::from_field_u64(fields.session, *n),
+        Filter::Session(n) => {
+            let term = Term::from_field_u64(fields.session, *n);
+            let query = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            return match segments {
+                Some(segments) => Box::new(SessionRuns::new(segments.session_runs(*n), query)),
+                None => query,
+            };
+        }
         Filter::Year(n) => Term::from_field_u64(fields.year, *n),
         Filter::Article(n) => Term::from_field_u64(fields.articles, *n),
         Filter::Doc(id) => Term::from_field_text(fields.doc, id),
@@ -486,7 +547,11 @@ fn filter_query(filter: &Filter, fields: &Fields) -> Box<dyn Query> {
 }
 
 /// Filters of one kind are alternatives (two sessions: either); different kinds all apply.
-fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
+fn filter_groups(
+    filters: &[Filter],
+    fields: &Fields,
+    segments: Option<&Segments>,
+) -> Vec<Box<dyn Query>> {
     let mut groups: Vec<Vec<&Filter>> = Vec::new();
     for filter in filters {
         match groups.iter_mut().find(|g| g[0].same_kind(filter)) {
@@ -496,12 +561,16 @@ fn filter_groups(filters: &[Filter], fields: &Fields) -> Vec<Box<dyn Query>> {
     }
     groups
         .into_iter()
-        .map(|group| {
-            let alternatives = group
-                .into_iter()
-                .map(|f| (Occur::Should, filter_query(f, fields)))
-                .collect();
-            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+        .map(|group| match group.as_slice() {
+            // One value: its term alone, without a union around it to step through.
+            [filter] => filter_query(filter, fields, segments),
+            _ => {
+                let alternatives = group
+                    .into_iter()
+                    .map(|f| (Occur::Should, filter_query(f, fields, segments)))
+                    .collect();
+                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+            }
         })
         .collect()
 }
