@@ -561,8 +561,12 @@ mod tests {
 
     #[test]
     fn only_lines_with_a_sign_of_visual_order_are_searched() {
-        assert!(!may_be_visual("وقرر المؤتمر أن يعقد دورته الثانية عشرة في فيينا."));
-        assert!(!may_be_visual("افتتاح الدورة، وفقا للمادة 32 من الاتفاقية: البند 1"));
+        assert!(!may_be_visual(
+            "وقرر المؤتمر أن يعقد دورته الثانية عشرة في فيينا."
+        ));
+        assert!(!may_be_visual(
+            "افتتاح الدورة، وفقا للمادة 32 من الاتفاقية: البند 1"
+        ));
         for line in [
             " افتتاح دورة المؤتمر السادسة؛ )أ(",
             "23المعني بالتعاون",
