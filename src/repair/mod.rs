@@ -16,7 +16,7 @@ mod runs;
 mod text;
 
 use std::ops::Range;
-use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::sync::{LazyLock, Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -176,7 +176,8 @@ pub fn repair(extracted: &str) -> Repaired {
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let model = &model::Remembering::new(model);
     let memo = Memo {
-        readings: runs::Readings::new(!digits::are_reversed(extracted)),
+        extracted,
+        readings: OnceLock::new(),
         lines: Mutex::default(),
     };
     let mut repaired = repair_once(extracted, model, costs, &memo);
@@ -205,15 +206,24 @@ const LINES_PER_TASK: usize = 64;
 /// What the stage learned of one document, kept through its rounds: the readings of lines,
 /// and what the passes of one line made of each line they saw. A later round meets mostly
 /// lines the round before left as they are, and repairs only the others.
-struct Memo {
-    readings: runs::Readings,
+struct Memo<'a> {
+    /// The document as extracted, whose numbers decide how the run-order pass reads them.
+    extracted: &'a str,
+    readings: OnceLock<runs::Readings>,
     lines: Mutex<LinesSeen>,
 }
 
 /// A line as a round met it, under the damage the round saw, and what its passes made of it.
 type LinesSeen = FxHashMap<(Damage, String), (String, Vec<Pass>)>;
 
-impl Memo {
+impl Memo<'_> {
+    /// Made when a round first needs them: a clean document never does, and is not read
+    /// once more for its numbers.
+    fn readings(&self) -> &runs::Readings {
+        self.readings
+            .get_or_init(|| runs::Readings::new(!digits::are_reversed(self.extracted)))
+    }
+
     fn lines(&self) -> MutexGuard<'_, LinesSeen> {
         // A thread that panicked left at worst an entry missing, never a wrong one.
         self.lines
@@ -223,11 +233,11 @@ impl Memo {
 }
 
 fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Memo) -> Repaired {
-    let readings = &memo.readings;
     let damage = Damage::of(extracted, model);
     if !damage.any() {
         return Repaired::unchanged(extracted);
     }
+    let readings = memo.readings();
     let mut lines: Vec<Line> = Vec::new();
     let mut start = 0;
     for (number, raw) in (1..).zip(extracted.split_inclusive('\n')) {
