@@ -258,9 +258,8 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
         .par_iter_mut()
         .with_min_len(LINES_PER_TASK)
         .for_each(|line| {
-            let key = (damage, std::mem::take(&mut line.text));
+            let key = (damage, line.text.clone());
             let remembered = memo.lines().get(&key).cloned();
-            line.text = key.1.clone();
             match remembered {
                 Some((text, passes)) => {
                     line.text = text;
@@ -396,10 +395,9 @@ fn shows_visual_order(line: &str) -> bool {
 
 /// Whether a line of a document that shows visual-order damage may itself be in visual order:
 /// a sign of [`shows_visual_order`], a mark or bracket glued to the start of a word
-/// (`.ومكافحته`, `(أ`), a number or bracket glued after a word, two spaces, or space at either end (the extractor pads the
-/// lines it wrote from left to right). A line with none of these is as logical text writes
-/// it, and is not searched: most lines of a repaired text, or of a document with a few
-/// damaged pages.
+/// (`.ومكافحته`, `(أ`), a number or bracket glued after a word, two spaces, or space at either
+/// end (the extractor pads the lines it wrote from left to right). A line with none of these
+/// is as logical text writes it, and is not searched: most lines of a repaired text.
 fn may_be_visual(line: &str) -> bool {
     if line.trim() != line || line.contains("  ") || shows_visual_order(line) {
         return true;

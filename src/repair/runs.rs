@@ -526,7 +526,8 @@ impl Search<'_, '_> {
         score + self.model.follows_ids(self.key(i), self.key(j))
     }
 
-    /// [`Search::pair`] of two atoms that are not neighbours as extracted, remembered: the
+    /// [`Search::pair`] of two atoms that are not neighbours as extracted (the last atom of a
+    /// run, the first of another), remembered: the search asks each many times, and the
     /// search of a reversed line asks again what the first search asked.
     fn junction(&self, i: usize, j: usize) -> f64 {
         *self.junctions[i * self.atoms.len() + j].get_or_init(|| self.pair(i, j, false))
@@ -697,9 +698,9 @@ impl Search<'_, '_> {
     /// The line as it is, and its best reading with at least two runs reversed.
     fn best_reversal(&self) -> Option<(f64, (f64, Runs))> {
         let n = self.atoms.len();
-        // Only where a cut may pay: a marked boundary, a change of kind, a fragment. A span
-        // of the extractor may also begin at a single space between two whole words; trying
-        // those too restored one more hand-restored line and halved the stage's speed.
+        // Only where a cut may pay: a marked boundary, a change of kind, a fragment; and, in a
+        // line already read better reversed, any space (an earlier version that tried every
+        // space in every line restored one more hand-restored line at half the speed).
         let cut: Vec<f64> = (0..n)
             .map(|c| if c == 0 { 0.0 } else { self.cut(c) })
             .collect();
@@ -734,14 +735,6 @@ impl Search<'_, '_> {
         for &s in &starts {
             best[at(s, n)] = self.start(s) - cuts[s];
         }
-        // The score of each junction the search may make, asked once: the last atom of a run
-        // (before a start, or the line's last) followed by the first atom of another.
-        let mut junction = vec![0.0; n * n];
-        for &e in &ends {
-            for &s2 in starts.iter().chain([&0]) {
-                junction[(e - 1) * n + s2] = self.junction(e - 1, s2);
-            }
-        }
         let mut found: Option<(f64, usize, usize)> = None;
         for (k, &s) in starts.iter().enumerate().rev() {
             for &e in ends.iter().filter(|&&e| e > s) {
@@ -750,13 +743,13 @@ impl Search<'_, '_> {
                     continue;
                 }
                 let total = current
-                    + junction[(e - 1) * n]
+                    + self.junction(e - 1, 0)
                     + self.end(s - 1, Some(if s >= 2 { s - 2 } else { e - 1 }));
                 if found.is_none_or(|(t, _, _)| total > t) {
                     found = Some((total, s, e));
                 }
                 for &s2 in &starts[..k] {
-                    let v = current + junction[(e - 1) * n + s2] - cuts[s2];
+                    let v = current + self.junction(e - 1, s2) - cuts[s2];
                     if v > best[at(s2, s)] {
                         best[at(s2, s)] = v;
                         back[at(s2, s)] = Some((s, e));
