@@ -321,3 +321,110 @@ fn a_short_passage_is_its_own_window() {
     }
     assert!(compared > 100, "short passages compared: {compared}");
 }
+
+/// Passages of equal score rank in corpus order (sessions in order, a session's documents
+/// by id, a document's passages in order), so two builds of the same corpus, whose
+/// indexing threads number the passages differently, give the same answers in the same
+/// order.
+#[test]
+fn equal_scores_rank_in_corpus_order_in_every_build() {
+    use fahras::search::{Engine, SearchRequest};
+
+    // Session, document, passage: a hit's place in the corpus; and its score.
+    type Answer = Vec<(Option<u64>, String, u64, f32)>;
+    let builds = [seed_index(), seed_index()];
+    let engines: Vec<Engine> = builds
+        .iter()
+        .map(|(_, dir)| Engine::new(index::open(dir).unwrap()).unwrap())
+        .collect();
+    let mut ties = 0;
+    for text in queries() {
+        let request = SearchRequest::new(text.clone(), 60);
+        let answers: Vec<Answer> = engines
+            .iter()
+            .map(|engine| {
+                let results = engine.search(&request).unwrap();
+                results
+                    .hits
+                    .into_iter()
+                    .map(|h| (h.session, h.doc, h.passage, h.score))
+                    .collect()
+            })
+            .collect();
+        let places = |answer: &Answer| {
+            answer
+                .iter()
+                .map(|(session, doc, passage, _)| (*session, doc.clone(), *passage))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(places(&answers[0]), places(&answers[1]), "{text:?}");
+        for pair in answers[0].windows(2) {
+            let ((s1, d1, p1, score1), (s2, d2, p2, score2)) = (&pair[0], &pair[1]);
+            assert!(score1 >= score2, "{text:?}: best first");
+            if score1 == score2 {
+                ties += 1;
+                assert!((s1, d1, p1) < (s2, d2, p2), "{text:?}: {:?}", pair);
+            }
+        }
+    }
+    assert!(ties > 100, "the queries have ties to order ({ties})");
+}
+
+/// Across segments too: a window cut among passages of equal score keeps the ones first in
+/// the corpus, whichever segment holds them and in whatever order the segments are read.
+#[test]
+fn a_window_cut_among_equal_scores_keeps_the_first_in_corpus_order() {
+    use fahras::index::Fields;
+    use tantivy::{doc, Index, IndexSettings, IndexSortByField, Order};
+
+    let (schema, fields) = Fields::schema();
+    let settings = IndexSettings {
+        sort_by_field: Some(IndexSortByField {
+            field: "order".to_owned(),
+            order: Order::Asc,
+        }),
+        ..IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_ram()
+        .unwrap();
+    fahras::analysis::register(&index);
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // Three segments, each written out of corpus order, their places interleaved.
+    let text = "يعقد المؤتمر دورته العادية في فيينا";
+    for segment in [[7u64, 1, 4], [0, 5, 2], [8, 3, 6]] {
+        for order in segment {
+            writer
+                .add_document(doc!(
+                    fields.doc => format!("d{order}"),
+                    fields.passage => 0u64,
+                    fields.text => text,
+                    fields.order => order,
+                    fields.words => 40u64,
+                ))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+    }
+    let searcher = index.reader().unwrap().searcher();
+    assert_eq!(searcher.segment_readers().len(), 3);
+    let segments = collect::Segments::new(searcher).unwrap();
+    let (_, fields) = Fields::schema();
+    for word in ["المؤتمر", "فيينا", "المؤتمر فيينا"] {
+        let plan = plan::plan(&query::parse(word).unwrap(), &fields).unwrap();
+        for window in 1..=9 {
+            let found = collect::first_stage(&segments, &plan, window)
+                .unwrap()
+                .window;
+            let orders: Vec<u64> = found.iter().map(|(_, a)| segments.order(*a)).collect();
+            assert_eq!(
+                orders,
+                (0..window as u64).collect::<Vec<_>>(),
+                "{word} {window}"
+            );
+        }
+    }
+}

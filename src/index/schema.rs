@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +50,10 @@ pub struct Fields {
     pub symbols: Field,
     /// Number of words in the passage, for the ranking's length prior.
     pub words: Field,
+    /// The passage's place in the corpus (sessions in order, a session's documents by id,
+    /// a document's passages in order), fast: passages of equal score rank in this order,
+    /// which stays the same from build to build while tantivy's doc ids do not.
+    pub order: Field,
     /// `/session/N`, `/year/Y` and `/article/N`, counted over all matches by tantivy's facet collector.
     pub facets: Field,
 }
@@ -96,6 +100,7 @@ impl Fields {
             decisions: builder.add_text_field("decisions", STRING | STORED),
             symbols: builder.add_text_field("symbols", STRING | STORED),
             words: builder.add_u64_field("words", FAST),
+            order: builder.add_u64_field("order", FAST),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
         };
         (builder.build(), fields)
@@ -128,6 +133,7 @@ impl Fields {
             decisions: get("decisions")?,
             symbols: get("symbols")?,
             words: get("words")?,
+            order: get("order")?,
             facets: get("facets")?,
         })
     }

@@ -37,6 +37,8 @@ struct SegmentFacts {
     groups: Groups,
     /// Articles each passage cites, or `None` when no passage of the segment cites one.
     articles: Option<Articles>,
+    /// Each passage's place in the corpus: the order of equal scores.
+    order: Column<u64>,
 }
 
 impl Segments {
@@ -51,6 +53,20 @@ impl Segments {
 
     fn facts(&self, ord: u32) -> Arc<SegmentFacts> {
         Arc::clone(&self.facts[ord as usize])
+    }
+
+    /// The passage's place in the corpus, which orders passages of equal score the same
+    /// way in every build (doc ids depend on which indexing thread took a passage).
+    pub fn order(&self, address: DocAddress) -> u64 {
+        self.facts[address.segment_ord as usize].order(address.doc_id)
+    }
+
+    /// Sorts `scored` best first, equal scores in corpus order.
+    pub fn sort_best_first(&self, scored: &mut [(Score, DocAddress)]) {
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.order(a.1).cmp(&self.order(b.1)))
+        });
     }
 
     /// The runs of passages of `session` in each segment whose sessions are all known.
@@ -91,7 +107,12 @@ impl SegmentFacts {
                 max_doc,
             ),
             articles: Articles::read(fast.column_opt::<u64>("articles")?, max_doc),
+            order: fast.u64("order")?,
         })
+    }
+
+    fn order(&self, doc: DocId) -> u64 {
+        self.order.first(doc).unwrap_or(u64::MAX)
     }
 
     /// The length prior of `doc`.
@@ -362,14 +383,14 @@ impl MatchSet {
     }
 }
 
-/// The `limit` best passages by BM25 times the length prior (ties: index order).
+/// The `limit` best passages by BM25 times the length prior (ties: corpus order, see
+/// [`Segments::order`]).
 ///
-/// The prior only lowers scores, so a passage whose BM25 score does not beat the adjusted
+/// The prior only lowers scores, so a passage whose BM25 score is below the adjusted
 /// score of the worst passage kept cannot enter: that adjusted score is the threshold
-/// handed to block-WAND. Segments are visited with the threshold the earlier ones reached,
-/// so each later one skips more. (Searches visit segments in order, as tantivy's default
-/// executor does; with segments in parallel, a tie at the threshold could be broken for a
-/// later segment's passage instead of an earlier one's.)
+/// handed to block-WAND (a hair lower, so that an equal score is compared by its place in
+/// the corpus). Segments are visited with the threshold the earlier ones reached, so each
+/// later one skips more.
 struct TopScores<'a> {
     limit: usize,
     segments: &'a Segments,
@@ -430,7 +451,7 @@ impl Collector for TopScores<'_> {
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
         let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.segments.sort_best_first(&mut all);
         all.truncate(self.limit);
         Ok(all)
     }
@@ -444,12 +465,16 @@ impl Collector for TopScores<'_> {
         let mut top = self.for_segment(ord, reader)?;
         let start = self.threshold();
         let alive = reader.alive_bitset();
-        // Called only for BM25 scores above the threshold it returns.
-        weight.for_each_pruning(start, reader, &mut |doc, score| {
+        // Called only for BM25 scores above the threshold it returns. A segment's passages
+        // come in corpus order, so one of equal score to its own worst comes later and stays
+        // out; one of equal score to an earlier segment's worst may come earlier in the
+        // corpus, and is let in to be compared by its place.
+        let carried = start.next_down();
+        weight.for_each_pruning(carried, reader, &mut |doc, score| {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
                 top.collect(doc, score);
             }
-            top.threshold().map_or(start, |t| t.max(start))
+            top.threshold().filter(|&t| t >= start).unwrap_or(carried)
         })?;
         if let Some(threshold) = top.threshold() {
             self.raise_threshold(threshold);
@@ -494,7 +519,8 @@ impl SegmentCollector for SegmentTop {
         if self.heap.len() < self.limit {
             self.heap.push(ranked);
         } else if let Some(mut worst) = self.heap.peek_mut() {
-            // Docs come in increasing order: an equal score never displaces an earlier doc.
+            // Docs come in corpus order (the index is sorted by it): an equal score never
+            // displaces an earlier passage.
             if ranked.score > worst.score {
                 *worst = ranked;
             }
@@ -513,7 +539,8 @@ impl SegmentCollector for SegmentTop {
     }
 }
 
-/// A scored doc, ordered worst first: lower score, then later doc.
+/// A scored doc of one segment, ordered worst first: lower score, then later doc (later in
+/// the corpus).
 #[derive(Debug, Clone, Copy)]
 struct Ranked {
     score: Score,

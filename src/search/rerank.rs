@@ -321,7 +321,7 @@ fn idf(segments: &Segments, units: &[Unit], terms: &[SegmentTerms]) -> Vec<Score
         .collect()
 }
 
-/// Re-scores `candidates` (first-stage scores) and returns them best first (ties: index
+/// Re-scores `candidates` (first-stage scores) and returns them best first (ties: corpus
 /// order).
 pub fn rerank(
     segments: &Segments,
@@ -402,7 +402,7 @@ pub fn rerank(
         }
         start = end;
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    segments.sort_best_first(&mut candidates);
     Ok(candidates)
 }
 
