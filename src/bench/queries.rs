@@ -16,10 +16,13 @@ pub enum Class {
     PhraseSlop,
     Filtered,
     SpellingVariants,
+    /// The canonical spellings of the variants: what a peer that does not fold spelling
+    /// must be asked to find what fahras finds for a variant.
+    CanonicalSpellings,
 }
 
 impl Class {
-    pub const ALL: [Class; 7] = [
+    pub const ALL: [Class; 8] = [
         Class::CommonTerm,
         Class::RareTerm,
         Class::Words,
@@ -27,6 +30,7 @@ impl Class {
         Class::PhraseSlop,
         Class::Filtered,
         Class::SpellingVariants,
+        Class::CanonicalSpellings,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +42,7 @@ impl Class {
             Class::PhraseSlop => "phrase with slop",
             Class::Filtered => "filtered",
             Class::SpellingVariants => "spelling variants",
+            Class::CanonicalSpellings => "canonical spellings",
         }
     }
 }
@@ -170,6 +175,7 @@ pub fn class_queries(class: Class, rare_names: &[String]) -> Vec<BenchQuery> {
             .into_iter()
             .flat_map(|g| g.variants)
             .collect(),
+        Class::CanonicalSpellings => variant_groups().into_iter().map(|g| g.canonical).collect(),
     }
 }
 
