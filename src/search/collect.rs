@@ -16,7 +16,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 
@@ -248,10 +248,12 @@ pub struct FirstStage {
 
 /// Every match of `plan` counted, in all, per session, year and article.
 ///
-/// A union of terms with many postings is counted from its blocks of postings into a
-/// [`MatchSet`] of the segment's passages: no scorer walks the union passage by passage,
-/// and each session and year counts its run of passages at once. Anything else (and a union
-/// of few postings, where clearing the set would cost more) goes through tantivy.
+/// A single term with many postings is counted from its skip list, a run of passages of
+/// one session and year at a time ([`tally_term`]); a union of terms with many postings
+/// from its blocks of postings into a [`MatchSet`] of the segment's passages: no scorer
+/// walks the union passage by passage, and each session and year counts its run of
+/// passages at once. Anything else (and a union of few postings, where clearing the set
+/// would cost more) goes through tantivy.
 pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
     let collector = TallyCollector {
         segments,
@@ -274,6 +276,9 @@ fn tally_union(
     if !dense_union(reader, terms)? {
         return Ok(None);
     }
+    if let [term] = terms {
+        return tally_term(segments, reader, ord, term).map(Some);
+    }
     let mut set = MatchSet::new(reader.max_doc());
     for term in terms {
         let index = reader.inverted_index(term.field())?;
@@ -292,6 +297,68 @@ fn tally_union(
         }
     }
     Ok(Some(segments.facts(ord).tally(&set, reader.max_doc())))
+}
+
+/// One segment's tally of a single term, none of whose passages is deleted, from its
+/// postings' skip list: the matches in a run of passages of one session and year are the
+/// term's rank at the run's end less its rank at the run's start, found without decoding
+/// the blocks between; the citing passages are each looked up. Measured on the bench's
+/// 250 MB, five common words: counts 0.215 → 0.152 ms, the whole search 0.48 → 0.40 ms.
+fn tally_term(
+    segments: &Segments,
+    reader: &SegmentReader,
+    ord: u32,
+    term: &Term,
+) -> tantivy::Result<Tally> {
+    let index = reader.inverted_index(term.field())?;
+    let Some(info) = index.get_term_info(term)? else {
+        return Ok(Tally::default());
+    };
+    let facts = segments.facts(ord);
+    let total = u64::from(info.doc_freq);
+    let mut tally = Tally {
+        total,
+        ..Tally::default()
+    };
+    match &facts.groups {
+        Groups::One(group) => add_group(&mut tally, *group, total),
+        Groups::Mixed { groups, runs } => {
+            let mut blocks =
+                index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+            let mut before = 0;
+            for (i, &(_, group)) in runs.iter().enumerate() {
+                let upto = match runs.get(i + 1) {
+                    Some(&(next, _)) => u64::from(blocks.rank(next)),
+                    None => total,
+                };
+                if let Some(&group) = groups.get(usize::from(group)) {
+                    add_group(&mut tally, group, upto - before);
+                }
+                before = upto;
+            }
+        }
+    }
+    if let Some(articles) = &facts.articles {
+        let mut postings = index.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+        let mut counters = vec![0; articles.values.len()];
+        for (i, &doc) in articles.docs.iter().enumerate() {
+            let at = if postings.doc() < doc {
+                postings.seek(doc)
+            } else {
+                postings.doc()
+            };
+            if at == TERMINATED {
+                break;
+            }
+            if at == doc {
+                for &index in articles.cited_indexes(i) {
+                    counters[usize::from(index)] += 1;
+                }
+            }
+        }
+        articles.add(&counters, &mut tally);
+    }
+    Ok(tally)
 }
 
 /// Whether the matches of a union of `terms` in a segment are better counted in a set:
