@@ -320,24 +320,17 @@ fn tally_term(
         total,
         ..Tally::default()
     };
-    match &facts.groups {
-        Groups::One(group) => add_group(&mut tally, *group, total),
-        Groups::Mixed { groups, runs } => {
-            let mut blocks =
-                index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-            let mut before = 0;
-            for (i, &(_, group)) in runs.iter().enumerate() {
-                let upto = match runs.get(i + 1) {
-                    Some(&(next, _)) => u64::from(blocks.rank(next)),
-                    None => total,
-                };
-                if let Some(&group) = groups.get(usize::from(group)) {
-                    add_group(&mut tally, group, upto - before);
-                }
-                before = upto;
-            }
-        }
-    }
+    let mut blocks = index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+    let max_doc = reader.max_doc();
+    let mut before = 0;
+    facts.groups.add_runs(total, max_doc, &mut tally, |run| {
+        let upto = if run.end == max_doc {
+            total
+        } else {
+            u64::from(blocks.rank(run.end))
+        };
+        upto - std::mem::replace(&mut before, upto)
+    });
     if let Some(articles) = &facts.articles {
         let mut postings = index.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
         let mut counters = vec![0; articles.values.len()];
@@ -385,17 +378,8 @@ impl SegmentFacts {
             total,
             ..Tally::default()
         };
-        match &self.groups {
-            Groups::One(group) => add_group(&mut tally, *group, total),
-            Groups::Mixed { groups, runs } => {
-                for (i, &(start, group)) in runs.iter().enumerate() {
-                    let end = runs.get(i + 1).map_or(max_doc, |r| r.0);
-                    if let Some(&group) = groups.get(usize::from(group)) {
-                        add_group(&mut tally, group, set.count(start..end));
-                    }
-                }
-            }
-        }
+        self.groups
+            .add_runs(total, max_doc, &mut tally, |run| set.count(run));
         if let Some(articles) = &self.articles {
             let mut counters = vec![0; articles.values.len()];
             for (i, &doc) in articles.docs.iter().enumerate() {
@@ -744,6 +728,29 @@ impl Groups {
             }
         }
         Some(of_session)
+    }
+
+    /// Adds the matches of each run of passages of one pair to `tally`, as `matches_in`
+    /// counts them (asked of the runs in order), or `total` under a segment's one pair.
+    fn add_runs(
+        &self,
+        total: u64,
+        max_doc: DocId,
+        tally: &mut Tally,
+        mut matches_in: impl FnMut(Range<DocId>) -> u64,
+    ) {
+        match self {
+            Groups::One(group) => add_group(tally, *group, total),
+            Groups::Mixed { groups, runs } => {
+                for (i, &(start, group)) in runs.iter().enumerate() {
+                    let end = runs.get(i + 1).map_or(max_doc, |r| r.0);
+                    let matches = matches_in(start..end);
+                    if let Some(&group) = groups.get(usize::from(group)) {
+                        add_group(tally, group, matches);
+                    }
+                }
+            }
+        }
     }
 
     /// Counters for a segment's pairs, one per index and one for the pairs past them.
