@@ -428,3 +428,31 @@ fn a_window_cut_among_equal_scores_keeps_the_first_in_corpus_order() {
         }
     }
 }
+
+/// The build keeps only the files of the segments it serves: the segments the merge
+/// replaced are collected.
+#[test]
+fn the_build_leaves_no_merged_segment_behind() {
+    let (_dir, index_dir) = seed_index();
+    let (searcher, _) = open_searcher(&index_dir);
+    let served: std::collections::BTreeSet<String> = searcher
+        .segment_readers()
+        .iter()
+        .map(|r| r.segment_id().uuid_string())
+        .collect();
+    let generation = std::fs::read_dir(&index_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("gen-"))
+        .unwrap();
+    let on_disk: std::collections::BTreeSet<String> = std::fs::read_dir(generation)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| {
+            let (stem, _) = name.split_once('.')?;
+            (stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit()))
+                .then(|| stem.to_owned())
+        })
+        .collect();
+    assert_eq!(on_disk, served);
+}

@@ -6,8 +6,10 @@
 //! and [`StemFilter`] replaces it by its light stems. [`FOLD_ANALYZER`] (tokenizer + folding)
 //! feeds the exact-form field, [`STEM_ANALYZER`] (+ stemming) the recall field, and
 //! [`PAIR_ANALYZER`] (+ [`PairFilter`]) the field of common-word pairs that makes frequent
-//! phrases fast.
+//! phrases fast. Queries use the analyzers; a build gives the same names tokenizers that
+//! make the same tokens of all three fields from one pass ([`register_for_build`]).
 
+mod fields;
 mod fold;
 mod pairs;
 mod similarity;
@@ -17,6 +19,7 @@ mod tokenizer;
 use serde::Serialize;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+pub use fields::{register_for_build, AnalyzedField, FieldTokens, OnePassTokenizer};
 pub use fold::{fold, fold_char, FoldFilter};
 pub use pairs::{is_common, stem_pair, PairFilter};
 pub use similarity::token_similarity;

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use super::stem::stem_ranges;
+use super::stem::{stem_ranges, Stems};
 
 static COMMON_STEMS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("../../data/common_stems.txt")
@@ -67,8 +67,7 @@ impl<T: Tokenizer> Tokenizer for PairTokenizer<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         PairTokenStream {
             tail: self.inner.token_stream(text),
-            previous: Word::default(),
-            current: Word::default(),
+            pairing: Pairing::default(),
             pairs: Vec::new(),
             len: 0,
             next: 0,
@@ -84,7 +83,7 @@ struct Word {
 }
 
 impl Word {
-    fn read(&mut self, token: &Token) {
+    fn read(&mut self, token: &Token, stems: &Stems) {
         self.token.text.clear();
         self.token.text.push_str(&token.text);
         self.token.offset_from = token.offset_from;
@@ -93,7 +92,7 @@ impl Word {
         self.common.clear();
         let text = &self.token.text;
         self.common.extend(
-            stem_ranges(text)
+            stems
                 .as_slice()
                 .iter()
                 .filter(|range| is_common(&text[(*range).clone()]))
@@ -106,21 +105,21 @@ impl Word {
     }
 }
 
-/// The token stream of [`PairTokenizer`]. Its buffers are reused from word to word, so
-/// that the steady state allocates nothing.
-pub struct PairTokenStream<T> {
-    tail: T,
+/// The pairs of neighbouring words, a word at a time: what [`PairFilter`] emits and what
+/// the one-pass analysis of a passage ([`super::analyze_fields`]) collects. Its buffers are
+/// reused from word to word, so that the steady state allocates nothing.
+#[derive(Default)]
+pub(crate) struct Pairing {
     previous: Word,
     current: Word,
-    /// The pairs of the previous word and the current one: `pairs[..len]`, emitted one by one.
-    pairs: Vec<Token>,
-    len: usize,
-    next: usize,
 }
 
-impl<T: TokenStream> PairTokenStream<T> {
-    /// Fills `pairs[..len]` with the pairs of the previous and the current word.
-    fn pair_up(&mut self) {
+impl Pairing {
+    /// Takes the next word (folded) and its stems, and calls `emit` with each pair of the
+    /// word before and this one.
+    pub(crate) fn push(&mut self, token: &Token, stems: &Stems, mut emit: impl FnMut(Pair<'_>)) {
+        std::mem::swap(&mut self.previous, &mut self.current);
+        self.current.read(token, stems);
         let (first, second) = (&self.previous, &self.current);
         if first.common.is_empty()
             || second.common.is_empty()
@@ -128,26 +127,49 @@ impl<T: TokenStream> PairTokenStream<T> {
         {
             return;
         }
-        let (pairs, len) = (&mut self.pairs, &mut self.len);
-        let mut emit = |write: &dyn Fn(&mut String)| {
-            if *len == pairs.len() {
-                pairs.push(Token::default());
-            }
-            let pair = &mut pairs[*len];
-            pair.text.clear();
-            write(&mut pair.text);
-            pair.offset_from = first.token.offset_from;
-            pair.offset_to = second.token.offset_to;
-            pair.position = first.token.position;
-            pair.position_length = 1;
-            *len += 1;
-        };
         for a in &first.common {
             for b in &second.common {
-                emit(&|text| write_stem_pair(text, first.stem(a), second.stem(b)));
+                emit(Pair {
+                    first: first.stem(a),
+                    second: second.stem(b),
+                    offset_from: first.token.offset_from,
+                    offset_to: second.token.offset_to,
+                    position: first.token.position,
+                });
             }
         }
     }
+}
+
+/// One pair of neighbouring common stems: a term at the first word's position.
+pub(crate) struct Pair<'a> {
+    first: &'a str,
+    second: &'a str,
+    offset_from: usize,
+    offset_to: usize,
+    position: usize,
+}
+
+impl Pair<'_> {
+    /// Makes `token` this pair's term (reusing its text's buffer).
+    pub(crate) fn write_into(&self, token: &mut Token) {
+        token.text.clear();
+        write_stem_pair(&mut token.text, self.first, self.second);
+        token.offset_from = self.offset_from;
+        token.offset_to = self.offset_to;
+        token.position = self.position;
+        token.position_length = 1;
+    }
+}
+
+/// The token stream of [`PairTokenizer`].
+pub struct PairTokenStream<T> {
+    tail: T,
+    pairing: Pairing,
+    /// The pairs of the previous word and the current one: `pairs[..len]`, emitted one by one.
+    pairs: Vec<Token>,
+    len: usize,
+    next: usize,
 }
 
 impl<T: TokenStream> TokenStream for PairTokenStream<T> {
@@ -158,9 +180,15 @@ impl<T: TokenStream> TokenStream for PairTokenStream<T> {
             if !self.tail.advance() {
                 return false;
             }
-            std::mem::swap(&mut self.previous, &mut self.current);
-            self.current.read(self.tail.token());
-            self.pair_up();
+            let token = self.tail.token();
+            let (pairs, len) = (&mut self.pairs, &mut self.len);
+            self.pairing.push(token, &stem_ranges(&token.text), |pair| {
+                if *len == pairs.len() {
+                    pairs.push(Token::default());
+                }
+                pair.write_into(&mut pairs[*len]);
+                *len += 1;
+            });
         }
         true
     }
