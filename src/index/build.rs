@@ -342,6 +342,9 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
         );
     }
     let cited = citations::read(&passage.text);
+    if !cited.articles.is_empty() {
+        tantivy_doc.add_text(fields.citing, passage.text.as_str());
+    }
     for article in cited.articles {
         let article = u64::from(article);
         tantivy_doc.add_u64(fields.articles, article);

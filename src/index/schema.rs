@@ -9,7 +9,7 @@ use crate::analysis::{FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +43,10 @@ pub struct Fields {
     pub pairs: Field,
     /// Articles of the Convention the passage cites (`article:16`); fast, for counting.
     pub articles: Field,
+    /// The text's stems again, only in a passage that cites articles (no frequencies,
+    /// positions or norms, not stored): a word's matches are counted per article from its
+    /// short list here instead of looking up every citing passage in its long one.
+    pub citing: Field,
     /// Resolutions and decisions it cites or adopts, as `11/1` (`decision:11/1`).
     pub decisions: Field,
     /// UN document symbols, upper case: the ones it cites and its document's own
@@ -97,6 +101,15 @@ impl Fields {
                 TextOptions::default().set_indexing_options(analyzed(PAIR_ANALYZER)),
             ),
             articles: builder.add_u64_field("articles", INDEXED | STORED | FAST),
+            citing: builder.add_text_field(
+                "citing",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(STEM_ANALYZER)
+                        .set_index_option(IndexRecordOption::Basic)
+                        .set_fieldnorms(false),
+                ),
+            ),
             decisions: builder.add_text_field("decisions", STRING | STORED),
             symbols: builder.add_text_field("symbols", STRING | STORED),
             words: builder.add_u64_field("words", FAST),
@@ -130,6 +143,7 @@ impl Fields {
             exact: get("exact")?,
             pairs: get("pairs")?,
             articles: get("articles")?,
+            citing: get("citing")?,
             decisions: get("decisions")?,
             symbols: get("symbols")?,
             words: get("words")?,
