@@ -350,10 +350,10 @@ fn tally_term(
         if let Some(text) = text {
             // A stem's citing passages, from their own short list.
             let citing = Term::from_field_text(segments.citing, text);
-            let index = reader.inverted_index(segments.citing)?;
-            if let Some(info) = index.get_term_info(&citing)? {
-                let mut blocks =
-                    index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+            let citing_index = reader.inverted_index(segments.citing)?;
+            if let Some(info) = citing_index.get_term_info(&citing)? {
+                let mut blocks = citing_index
+                    .read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
                 let mut next = 0;
                 while !blocks.docs().is_empty() {
                     for &doc in blocks.docs() {
