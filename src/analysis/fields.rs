@@ -18,7 +18,10 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::pairs::Pairing;
 use super::stem::stem_ranges;
-use super::{ArabicTokenizer, FoldFilter, FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
+use super::{
+    ArabicTokenizer, CitingTokenizer, FoldFilter, CITING_ANALYZER, FOLD_ANALYZER, PAIR_ANALYZER,
+    STEM_ANALYZER,
+};
 
 /// The tokens of a passage's three analyzed fields, in the order their analyzers emit them.
 /// Its buffers are reused from passage to passage, so the steady state allocates nothing.
@@ -127,6 +130,10 @@ pub fn register_for_build(index: &tantivy::Index) {
     ] {
         tokenizers.register(name, OnePassTokenizer::new(field));
     }
+    tokenizers.register(
+        CITING_ANALYZER,
+        CitingTokenizer::new(OnePassTokenizer::new(AnalyzedField::Stems)),
+    );
 }
 
 thread_local! {
@@ -180,11 +187,18 @@ impl Tokenizer for OnePassTokenizer {
     }
 }
 
-/// The token stream of [`OnePassTokenizer`].
+/// The token stream of [`OnePassTokenizer`] (and of the citing field's tokenizer): tokens
+/// made beforehand, handed out one by one.
 pub struct ReplayedTokens<'a> {
     tokens: &'a mut [Token],
     /// One past the current token.
     next: usize,
+}
+
+impl<'a> ReplayedTokens<'a> {
+    pub(super) fn new(tokens: &'a mut [Token]) -> ReplayedTokens<'a> {
+        ReplayedTokens { tokens, next: 0 }
+    }
 }
 
 impl TokenStream for ReplayedTokens<'_> {

@@ -9,6 +9,7 @@
 //! phrases fast. Queries use the analyzers; a build gives the same names tokenizers that
 //! make the same tokens of all three fields from one pass ([`register_for_build`]).
 
+mod citing;
 mod fields;
 mod fold;
 mod pairs;
@@ -19,6 +20,7 @@ mod tokenizer;
 use serde::Serialize;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+pub use citing::{article_of, citing_range, citing_value, CitingTokenizer};
 pub use fields::{register_for_build, AnalyzedField, FieldTokens, OnePassTokenizer};
 pub use fold::{fold, fold_char, FoldFilter};
 pub use pairs::{is_common, stem_pair, PairFilter};
@@ -34,6 +36,10 @@ pub const STEM_ANALYZER: &str = "fahras_stem";
 
 /// Tokenizer + folding + pairs of common words: the analyzer of the pairs field.
 pub const PAIR_ANALYZER: &str = "fahras_pairs";
+
+/// The stems of a passage citing articles, each with every article it cites: the analyzer
+/// of the `citing` field (see [`CitingTokenizer`]).
+pub const CITING_ANALYZER: &str = "fahras_citing";
 
 /// Tokenizer + folding + pairs of neighbouring common words (see [`PairFilter`]).
 pub fn pair_analyzer() -> TextAnalyzer {
@@ -58,6 +64,12 @@ pub fn stem_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The stem analyzer's chain as a tokenizer of its own type, for [`CitingTokenizer`].
+fn stem_tokenizer() -> impl tantivy::tokenizer::Tokenizer {
+    use tantivy::tokenizer::TokenFilter;
+    StemFilter.transform(FoldFilter.transform(ArabicTokenizer::default()))
+}
+
 /// Registers the analyzers on an index (tokenizers are not stored in a tantivy index: call
 /// after every `Index::open`/`Index::create`).
 pub fn register(index: &tantivy::Index) {
@@ -65,6 +77,7 @@ pub fn register(index: &tantivy::Index) {
     tokenizers.register(FOLD_ANALYZER, fold_analyzer());
     tokenizers.register(STEM_ANALYZER, stem_analyzer());
     tokenizers.register(PAIR_ANALYZER, pair_analyzer());
+    tokenizers.register(CITING_ANALYZER, CitingTokenizer::new(stem_tokenizer()));
 }
 
 /// One word of analyzed text, as `fahras analyze` shows it.

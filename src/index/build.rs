@@ -346,7 +346,10 @@ fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> 
     }
     let cited = citations::read(&passage.text);
     if !cited.articles.is_empty() {
-        tantivy_doc.add_text(fields.citing, passage.text.as_str());
+        tantivy_doc.add_text(
+            fields.citing,
+            analysis::citing_value(&cited.articles, &passage.text),
+        );
     }
     for article in cited.articles {
         let article = u64::from(article);

@@ -5,11 +5,11 @@ use tantivy::schema::{
     STORED, STRING,
 };
 
-use crate::analysis::{FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
+use crate::analysis::{CITING_ANALYZER, FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -43,9 +43,10 @@ pub struct Fields {
     pub pairs: Field,
     /// Articles of the Convention the passage cites (`article:16`); fast, for counting.
     pub articles: Field,
-    /// The text's stems again, only in a passage that cites articles (no frequencies,
-    /// positions or norms, not stored): a word's matches are counted per article from its
-    /// short list here instead of looking up every citing passage in its long one.
+    /// In a passage that cites articles, each of its stems with each article it cites
+    /// (`جريم 18`; no frequencies, positions or norms, not stored): a word's matches per
+    /// article are the document frequencies of its terms here, read from the term
+    /// dictionary, instead of looking up every citing passage in its long list.
     pub citing: Field,
     /// Resolutions and decisions it cites or adopts, as `11/1` (`decision:11/1`).
     pub decisions: Field,
@@ -105,7 +106,7 @@ impl Fields {
                 "citing",
                 TextOptions::default().set_indexing_options(
                     TextFieldIndexing::default()
-                        .set_tokenizer(STEM_ANALYZER)
+                        .set_tokenizer(CITING_ANALYZER)
                         .set_index_option(IndexRecordOption::Basic)
                         .set_fieldnorms(false),
                 ),
