@@ -4,8 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -43,7 +41,7 @@ pub struct LoadReport {
 /// in which no file could be read as a document is an error either way, and so is a manifest
 /// entry for a file that does not exist.
 pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
-    let (loaded, _) = Listing::new(dir)?.read_all(load_document);
+    let loaded = Listing::new(dir)?.read_all(load_document);
     let (documents, skipped, bytes) = sort_out(dir, loaded, opts)?;
     Ok(LoadReport {
         documents,
@@ -52,104 +50,20 @@ pub fn load_corpus(dir: &Path, opts: &LoadOptions) -> Result<LoadReport> {
     })
 }
 
-/// The corpus described without holding its text: every good file's id, metadata and
-/// size, so that a build can order the documents by session and read them again a few at a
-/// time. Files are checked exactly as [`load_corpus`] checks them. Describing a document
-/// means reading and repairing it (its metadata is read from the repaired text); the first
-/// documents read, up to [`KEEP_BYTES`] of files, are kept whole, so that a build of a small
-/// corpus reads and repairs each file once.
+/// The corpus listed, not yet read: its files in order, each one's id (or why it has none)
+/// and size, and the manifest. A build reads its files a few at a time ([`Listing::load`]),
+/// each once, in any order: the index orders the passages itself.
 #[derive(Debug)]
-pub struct Catalog {
-    /// The good files, sorted by file.
-    pub entries: Vec<CatalogEntry>,
-    /// Why each bad file was left out (only with [`LoadOptions::skip_bad_files`]).
-    pub skipped: Vec<Error>,
-    /// Size of the good files.
-    pub bytes: u64,
-    manifest: Manifest,
-}
-
-/// Files whose documents a catalogue keeps whole, in bytes; the documents of the others are
-/// read (and repaired) again when they are loaded. Bounds the catalogue's memory.
-pub const KEEP_BYTES: u64 = 32 << 20;
-
-#[derive(Debug)]
-pub struct CatalogEntry {
-    pub id: String,
-    pub metadata: Metadata,
-    /// Size of the file.
-    pub bytes: u64,
-    file: CorpusFile,
-    /// The document as catalogued, until [`Catalog::load`] hands it over.
-    kept: Mutex<Option<Document>>,
-}
-
-/// Reads every file of the corpus once, in parallel, keeping its description (and the
-/// first documents whole, see [`Catalog`]).
-pub fn catalog_corpus(dir: &Path, opts: &LoadOptions) -> Result<Catalog> {
-    let kept_bytes = AtomicU64::new(0);
-    let (described, manifest) = Listing::new(dir)?.read_all(|file, id, manifest| {
-        let (document, bytes) = load_document(file, id, manifest)?;
-        let keep = kept_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes <= KEEP_BYTES;
-        let entry = CatalogEntry {
-            id: document.id.clone(),
-            metadata: document.metadata.clone(),
-            bytes,
-            file: file.clone(),
-            kept: Mutex::new(keep.then_some(document)),
-        };
-        Ok((entry, bytes))
-    });
-    let (entries, skipped, bytes) = sort_out(dir, described, opts)?;
-    Ok(Catalog {
-        entries,
-        skipped,
-        bytes,
-        manifest,
-    })
-}
-
-impl Catalog {
-    /// The document of `entry`: the one catalogued the first time, if it was kept; else read
-    /// again, as the file is now (failing if it is no longer good text).
-    pub fn load(&self, entry: &CatalogEntry) -> Result<Document> {
-        let kept = entry.kept.lock().map(|mut kept| kept.take());
-        if let Ok(Some(document)) = kept {
-            return Ok(document);
-        }
-        load_document(&entry.file, entry.id.clone(), &self.manifest).map(|(document, _)| document)
-    }
-}
-
-/// The one document of the corpus in `dir` whose id or file name (relative to `dir`, as the
-/// index and the manifest name it) is `key`, read and repaired as a build reads it; `None`
-/// when no file has that id or name. Only that file is read.
-pub fn find_document(dir: &Path, key: &str) -> Result<Option<Document>> {
-    let Listing {
-        files,
-        ids,
-        manifest,
-    } = Listing::new(dir)?;
-    for (file, id) in files.iter().zip(ids) {
-        let named = file.rel == key || id.as_deref().is_ok_and(|id| id == key);
-        if named {
-            // A file named by `key` whose id is taken or not UTF-8 fails with that reason.
-            let (document, _) = load_document(file, id?, &manifest)?;
-            return Ok(Some(document));
-        }
-    }
-    Ok(None)
-}
-
-/// The corpus files with their ids, and the manifest that describes them.
-struct Listing {
+pub struct Listing {
     files: Vec<CorpusFile>,
-    ids: Vec<Result<String>>,
+    /// Each file's id, or why it cannot have one.
+    ids: Vec<std::result::Result<String, String>>,
     manifest: Manifest,
 }
 
 impl Listing {
-    fn new(dir: &Path) -> Result<Listing> {
+    /// Lists the corpus in `dir` as [`load_corpus`] does, reading no document.
+    pub fn new(dir: &Path) -> Result<Listing> {
         let files = corpus_file_list(dir)?;
         let manifest_path = dir.join(MANIFEST);
         let manifest = if manifest_path.is_file() {
@@ -167,25 +81,92 @@ impl Listing {
         })
     }
 
-    /// `read` applied to every file that has an id, in parallel, in file order; and the
-    /// manifest.
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The id of file `i` (`None` for a file that cannot have one: loading it says why).
+    pub fn id(&self, i: usize) -> Option<&str> {
+        self.ids[i].as_deref().ok()
+    }
+
+    /// The id of file `i`, or the error of a file that cannot have one.
+    fn id_of(&self, i: usize) -> Result<String> {
+        self.ids[i].clone().map_err(|reason| Error::BadCorpusFile {
+            path: self.files[i].path.clone(),
+            reason,
+        })
+    }
+
+    /// The path of file `i`.
+    pub fn path(&self, i: usize) -> &Path {
+        &self.files[i].path
+    }
+
+    /// The size of file `i` on disk now (0 if it cannot be read: loading it says why).
+    pub fn size(&self, i: usize) -> u64 {
+        fs::metadata(&self.files[i].path).map_or(0, |m| m.len())
+    }
+
+    /// File `i` read and repaired, and its size: exactly what [`load_corpus`] makes of it.
+    pub fn load(&self, i: usize) -> Result<(Document, u64)> {
+        load_document(&self.files[i], self.id_of(i)?, &self.manifest)
+    }
+
+    /// `read` applied to every file that has an id, in parallel, in file order.
     fn read_all<T: Send>(
-        self,
+        &self,
         read: impl Fn(&CorpusFile, String, &Manifest) -> Result<(T, u64)> + Sync,
-    ) -> (Vec<Result<(T, u64)>>, Manifest) {
-        let manifest = &self.manifest;
-        let results = self
-            .files
-            .par_iter()
-            .zip(self.ids)
-            .map(|(file, id)| read(file, id?, manifest))
-            .collect();
-        (results, self.manifest)
+    ) -> Vec<Result<(T, u64)>> {
+        (0..self.files.len())
+            .into_par_iter()
+            .map(|i| read(&self.files[i], self.id_of(i)?, &self.manifest))
+            .collect()
     }
 }
 
-/// The good files' values and total size, and the bad files' errors. A corpus without a
-/// good file is an error, and so is a bad file unless `opts.skip_bad_files`.
+/// Whether the files loaded make a corpus: at least one good file, and no bad one unless
+/// `opts.skip_bad_files`. `skipped` are the bad files' errors, in file order.
+pub fn check_loaded(
+    dir: &Path,
+    good: usize,
+    skipped: Vec<Error>,
+    opts: &LoadOptions,
+) -> Result<Vec<Error>> {
+    if good == 0 {
+        let reasons: Vec<String> = skipped.iter().map(|e| format!("\n  {e}")).collect();
+        return Err(Error::CorpusDir {
+            path: dir.to_owned(),
+            reason: format!("no document could be read from it:{}", reasons.concat()),
+        });
+    }
+    if !skipped.is_empty() && !opts.skip_bad_files {
+        return Err(Error::BadCorpusFiles(skipped));
+    }
+    Ok(skipped)
+}
+
+/// The one document of the corpus in `dir` whose id or file name (relative to `dir`, as the
+/// index and the manifest name it) is `key`, read and repaired as a build reads it; `None`
+/// when no file has that id or name. Only that file is read.
+pub fn find_document(dir: &Path, key: &str) -> Result<Option<Document>> {
+    let listing = Listing::new(dir)?;
+    for (i, file) in listing.files.iter().enumerate() {
+        if file.rel == key || listing.id(i) == Some(key) {
+            // A file named by `key` whose id is taken or not UTF-8 fails with that reason.
+            let (document, _) = listing.load(i)?;
+            return Ok(Some(document));
+        }
+    }
+    Ok(None)
+}
+
+/// The good files' values and total size, and the bad files' errors (see [`check_loaded`]).
 fn sort_out<T>(
     dir: &Path,
     results: Vec<Result<(T, u64)>>,
@@ -203,16 +184,7 @@ fn sort_out<T>(
             Err(e) => skipped.push(e),
         }
     }
-    if good.is_empty() {
-        let reasons: Vec<String> = skipped.iter().map(|e| format!("\n  {e}")).collect();
-        return Err(Error::CorpusDir {
-            path: dir.to_owned(),
-            reason: format!("no document could be read from it:{}", reasons.concat()),
-        });
-    }
-    if !skipped.is_empty() && !opts.skip_bad_files {
-        return Err(Error::BadCorpusFiles(skipped));
-    }
+    let skipped = check_loaded(dir, good.len(), skipped, opts)?;
     Ok((good, skipped, bytes))
 }
 
@@ -344,29 +316,25 @@ fn check_manifest_files(
 /// The id of each file (its relative path without the extension), in the order of `files`, or
 /// why it cannot have one: its name is not UTF-8, or an earlier file already has that id
 /// (`b.TXT` and `b.txt`).
-fn document_ids(files: &[CorpusFile]) -> Vec<Result<String>> {
+fn document_ids(files: &[CorpusFile]) -> Vec<std::result::Result<String, String>> {
     let mut taken: HashMap<&str, &Path> = HashMap::new();
     files
         .iter()
         .map(|file| {
-            let bad = |reason: String| Error::BadCorpusFile {
-                path: file.path.clone(),
-                reason,
-            };
             // Ids are strings; a lossy one would not name the file.
             if !file.utf8 {
-                return Err(bad("its name is not valid UTF-8; rename it".to_owned()));
+                return Err("its name is not valid UTF-8; rename it".to_owned());
             }
             let id = file
                 .rel
                 .rsplit_once('.')
                 .map_or(&*file.rel, |(stem, _)| stem);
             match taken.get(id) {
-                Some(first) => Err(bad(format!(
+                Some(first) => Err(format!(
                     "its document id {id:?} is already the id of {} (ids leave out the \
                      extension); rename one of them",
                     first.display()
-                ))),
+                )),
                 None => {
                     taken.insert(id, &file.path);
                     Ok(id.to_owned())
@@ -611,13 +579,12 @@ mod tests {
             ("off.txt", DAMAGED.as_bytes()),
             ("on.txt", DAMAGED.as_bytes()),
         ]);
-        let catalog = catalog_corpus(dir.path(), &LoadOptions::default()).unwrap();
-        let catalogued = catalog
-            .entries
-            .iter()
-            .map(|entry| catalog.load(entry).unwrap())
+        let listing = Listing::new(dir.path()).unwrap();
+        let listed = (0..listing.len())
+            .filter(|&i| listing.id(i).is_some())
+            .map(|i| listing.load(i).unwrap().0)
             .collect();
-        for documents in [load(dir.path()).unwrap().documents, catalogued] {
+        for documents in [load(dir.path()).unwrap().documents, listed] {
             let (off, on) = (&documents[0], &documents[1]);
             assert_eq!(off.file, "off.txt");
             assert!(!off.repair && on.repair);
@@ -643,17 +610,17 @@ mod tests {
     }
 
     #[test]
-    fn a_catalogue_hands_over_the_documents_it_kept_once() {
-        let dir = corpus(&[("a.txt", DAMAGED.as_bytes())]);
-        let catalog = catalog_corpus(dir.path(), &LoadOptions::default()).unwrap();
+    fn a_listing_reads_a_file_only_when_it_is_loaded() {
+        let dir = corpus(&[("a.txt", DAMAGED.as_bytes()), ("bad.txt", b"\xc3(")]);
+        // Listing reads no document: a bad file is found out when it is loaded.
+        let listing = Listing::new(dir.path()).unwrap();
+        assert_eq!(listing.len(), 2);
         fs::write(dir.path().join("a.txt"), GOOD).unwrap();
-        let entry = &catalog.entries[0];
-        // Kept when catalogued: not read (nor repaired) again.
-        let first = catalog.load(entry).unwrap();
-        assert_eq!(first.text, repair(DAMAGED).text);
-        assert_eq!(first.metadata, entry.metadata);
-        // Handed over once; then read as the file is now.
-        assert_eq!(catalog.load(entry).unwrap().text, GOOD);
+        let (a, bytes) = listing.load(0).unwrap();
+        assert_eq!((a.text.as_str(), bytes), (GOOD, GOOD.len() as u64));
+        assert_eq!(listing.size(0), GOOD.len() as u64);
+        let err = listing.load(1).unwrap_err();
+        assert!(err.to_string().contains("bad.txt"), "{err}");
     }
 
     #[test]

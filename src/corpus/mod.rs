@@ -13,9 +13,7 @@ use serde::Serialize;
 
 use crate::repair::{LineChange, LineMap, Repaired};
 
-pub use load::{
-    catalog_corpus, find_document, load_corpus, Catalog, CatalogEntry, LoadOptions, LoadReport,
-};
+pub use load::{check_loaded, find_document, load_corpus, Listing, LoadOptions, LoadReport};
 pub use passage::{split_document, split_passages, Passage};
 
 /// What is known about a document. Unknown fields are `None` (`null` in JSON).

@@ -1,6 +1,7 @@
-//! Building an index generation from the corpus: catalogue the files, then stream them in
-//! session order, read and split in parallel (rayon) a chunk at a time, analyze and write
-//! with tantivy's own indexing threads, merged into few segments; then swap it in atomically.
+//! Building an index generation from the corpus: list the files, then stream them, read and
+//! split in parallel (rayon) a chunk at a time, each file once, analyze and write with
+//! tantivy's own indexing threads, which sort every segment into corpus order; merge into few
+//! segments; then swap it in atomically.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -13,7 +14,7 @@ use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use super::{fingerprint, Fields, IndexMeta, CURRENT, META, SCHEMA_VERSION};
-use crate::corpus::{self, citations, Catalog, CatalogEntry, Document, LoadOptions, Passage};
+use crate::corpus::{self, citations, Document, Listing, LoadOptions, Passage};
 use crate::{analysis, Error, Result};
 
 const BUILD_LOCK: &str = ".build.lock";
@@ -110,16 +111,8 @@ pub(super) fn build_locked(
     // see a stale index rather than a fresh one.
     let stamps = fingerprint::stamp_corpus(corpus_dir, &[])?;
     let fingerprint = fingerprint::fingerprint(&stamps, SCHEMA_VERSION);
-    let catalog = corpus::catalog_corpus(
-        corpus_dir,
-        &LoadOptions {
-            skip_bad_files: options.skip_bad_files,
-        },
-    )?;
-    // Documents in session order: passages of a session stay neighbours in the index.
-    let mut order: Vec<&CatalogEntry> = catalog.entries.iter().collect();
-    order.sort_by(|a, b| (a.metadata.session, &a.id).cmp(&(b.metadata.session, &b.id)));
-
+    let listing = Listing::new(corpus_dir)?;
+    let places = CorpusPlaces::new(corpus_dir, &listing)?;
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(index_dir)
@@ -152,7 +145,7 @@ pub(super) fn build_locked(
     writer.set_merge_policy(Box::new(NoMergePolicy));
 
     let progress = if options.progress {
-        ProgressBar::new(catalog.bytes)
+        ProgressBar::new(stamps.iter().map(|stamp| stamp.size).sum())
     } else {
         ProgressBar::hidden()
     };
@@ -160,7 +153,16 @@ pub(super) fn build_locked(
         ProgressStyle::with_template("{spinner} indexing {bar:40} {bytes}/{total_bytes} {eta}")
             .expect("static progress template"),
     );
-    let passages = feed(&catalog, &order, &fields, &writer, &progress)?;
+    let fed = feed(&listing, &places, &fields, &writer, &progress)?;
+    let skipped = corpus::check_loaded(
+        corpus_dir,
+        fed.documents,
+        fed.skipped,
+        &LoadOptions {
+            skip_bad_files: options.skip_bad_files,
+        },
+    )?;
+    let passages = fed.passages;
     writer.commit()?;
     // Few segments: a search looks its terms up and sets up its scorers once a segment, and
     // block-WAND's threshold, once reached, holds for the whole segment. Merged a bounded
@@ -179,10 +181,10 @@ pub(super) fn build_locked(
         schema_version: SCHEMA_VERSION,
         fingerprint: fingerprint.clone(),
         files: stamps,
-        documents: catalog.entries.len() as u64,
+        documents: fed.documents as u64,
         passages,
-        bytes: catalog.bytes,
-        skipped: catalog.skipped.iter().map(Error::with_causes).collect(),
+        bytes: fed.bytes,
+        skipped: skipped.iter().map(Error::with_causes).collect(),
     };
     let meta_path = staging.path().join(META);
     let json = serde_json::to_vec_pretty(&meta).expect("index meta serializes");
@@ -206,7 +208,7 @@ pub(super) fn build_locked(
         passages,
         bytes: meta.bytes,
         seconds: started.elapsed().as_secs_f64(),
-        skipped: catalog.skipped,
+        skipped,
     })
 }
 
@@ -239,22 +241,91 @@ fn merge_groups(metas: &[tantivy::index::SegmentMeta]) -> Vec<Vec<tantivy::index
 /// little enough that a build's memory does not grow with the corpus.
 const CHUNK_BYTES: u64 = 32 << 20;
 
-/// Indexes the documents of `entries`: rayon's threads read, split and describe a chunk of
-/// them while this thread hands the previous chunk to tantivy's indexing threads. Returns
-/// the number of passages.
+/// Where each passage goes in corpus order, from its document's place: sessions in order
+/// (a document of no known session first), a session's documents by id, a document's
+/// passages in order. Its `order` key is that place as one number, so tantivy's index
+/// sorting puts passages in corpus order whatever order the build reads the files in.
+struct CorpusPlaces {
+    /// Each file's rank among the ids, in file order (`None` for a file without an id).
+    ranks: Vec<Option<u64>>,
+}
+
+/// Bits of the `order` key for a passage's place in its document, and for a document's
+/// rank among the ids; the session takes the rest.
+const PASSAGE_BITS: u32 = 26;
+const RANK_BITS: u32 = 22;
+const SESSION_BITS: u32 = 64 - PASSAGE_BITS - RANK_BITS;
+
+impl CorpusPlaces {
+    fn new(corpus_dir: &Path, listing: &Listing) -> Result<CorpusPlaces> {
+        if listing.len() as u64 >= 1 << RANK_BITS {
+            return Err(Error::CorpusDir {
+                path: corpus_dir.to_owned(),
+                reason: format!(
+                    "it has {} files; an index holds at most {}",
+                    listing.len(),
+                    (1u64 << RANK_BITS) - 1
+                ),
+            });
+        }
+        let mut by_id: Vec<(&str, usize)> = (0..listing.len())
+            .filter_map(|i| listing.id(i).map(|id| (id, i)))
+            .collect();
+        by_id.sort_unstable();
+        let mut ranks = vec![None; listing.len()];
+        for (rank, (_, i)) in by_id.into_iter().enumerate() {
+            ranks[i] = Some(rank as u64);
+        }
+        Ok(CorpusPlaces { ranks })
+    }
+
+    /// The `order` key of passage `ordinal` of file `file`, whose document is of `session`;
+    /// the reason as a bad file's when the place does not fit in the key.
+    fn key(&self, file: usize, session: Option<u64>, ordinal: u64) -> Result<u64, String> {
+        let session = match session {
+            None => 0,
+            Some(s) if s < (1 << SESSION_BITS) - 1 => s + 1,
+            Some(s) => {
+                return Err(format!(
+                    "its session, {s}, is past the last an index can order"
+                ))
+            }
+        };
+        if ordinal >= 1 << PASSAGE_BITS {
+            return Err(format!(
+                "it has more than {} passages, more than an index can order",
+                (1u64 << PASSAGE_BITS) - 1
+            ));
+        }
+        let rank = self.ranks[file].unwrap_or_default();
+        Ok(session << (RANK_BITS + PASSAGE_BITS) | rank << PASSAGE_BITS | ordinal)
+    }
+}
+
+/// What [`feed`] indexed: good documents, their passages and bytes, and the bad files.
+struct Fed {
+    documents: usize,
+    passages: u64,
+    bytes: u64,
+    skipped: Vec<Error>,
+}
+
+/// Indexes every file of `listing`: rayon's threads read, repair, split and describe a chunk
+/// of files while this thread hands the previous chunk to tantivy's indexing threads. A bad
+/// file is set aside and the others go on (the caller decides whether the build fails).
 fn feed(
-    catalog: &Catalog,
-    entries: &[&CatalogEntry],
+    listing: &Listing,
+    places: &CorpusPlaces,
     fields: &Fields,
     writer: &IndexWriter,
     progress: &ProgressBar,
-) -> Result<u64> {
-    let mut chunks: Vec<&[&CatalogEntry]> = Vec::new();
+) -> Result<Fed> {
+    let mut chunks: Vec<std::ops::Range<usize>> = Vec::new();
     let (mut start, mut bytes) = (0, 0);
-    for (i, entry) in entries.iter().enumerate() {
-        bytes += entry.bytes;
-        if bytes >= CHUNK_BYTES || i + 1 == entries.len() {
-            chunks.push(&entries[start..=i]);
+    for i in 0..listing.len() {
+        bytes += listing.size(i);
+        if bytes >= CHUNK_BYTES || i + 1 == listing.len() {
+            chunks.push(start..i + 1);
             (start, bytes) = (i + 1, 0);
         }
     }
@@ -262,7 +333,7 @@ fn feed(
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Prepared>>(1);
         scope.spawn(move || {
             for chunk in chunks {
-                let prepared = prepare(catalog, chunk, fields);
+                let prepared = prepare(listing, places, chunk, fields);
                 let failed = prepared.is_err();
                 // The receiver is gone when indexing failed: stop reading.
                 if sender.send(prepared).is_err() || failed {
@@ -270,49 +341,84 @@ fn feed(
                 }
             }
         });
-        let mut passages = 0;
+        let mut fed = Fed {
+            documents: 0,
+            passages: 0,
+            bytes: 0,
+            skipped: Vec::new(),
+        };
         for prepared in receiver {
-            let Prepared { documents, bytes } = prepared?;
-            for mut document in documents {
-                // Passages arrive in corpus order; tantivy's threads then number them in
-                // whatever order they take them.
-                document.add_u64(fields.order, passages);
-                passages += 1;
-                writer.add_document(document)?;
+            let prepared = prepared?;
+            for file in prepared.files {
+                match file {
+                    Ok(file) => {
+                        fed.documents += 1;
+                        fed.bytes += file.bytes;
+                        fed.passages += file.passages.len() as u64;
+                        for document in file.passages {
+                            writer.add_document(document)?;
+                        }
+                    }
+                    Err(e) => fed.skipped.push(e),
+                }
             }
-            progress.inc(bytes);
+            progress.inc(prepared.bytes);
         }
-        Ok(passages)
+        Ok(fed)
     })
 }
 
-/// The tantivy documents of a chunk's passages, and the size of its files.
+/// The files of a chunk, each made into the tantivy documents of its passages or set aside
+/// with its error, and the chunk's size on disk.
 struct Prepared {
-    documents: Vec<TantivyDocument>,
+    files: Vec<Result<PreparedFile>>,
     bytes: u64,
 }
 
-fn prepare(catalog: &Catalog, chunk: &[&CatalogEntry], fields: &Fields) -> Result<Prepared> {
-    let documents: Vec<Vec<TantivyDocument>> = chunk
-        .par_iter()
-        .map(|entry| {
-            let document = catalog.load(entry)?;
-            Ok(corpus::split_document(&document)
-                .iter()
-                .map(|passage| passage_document(fields, &document, passage))
-                .collect())
-        })
-        .collect::<Result<_>>()?;
-    Ok(Prepared {
-        documents: documents.into_iter().flatten().collect(),
-        bytes: chunk.iter().map(|entry| entry.bytes).sum(),
-    })
+struct PreparedFile {
+    passages: Vec<TantivyDocument>,
+    bytes: u64,
 }
 
-fn passage_document(fields: &Fields, document: &Document, passage: &Passage) -> TantivyDocument {
+fn prepare(
+    listing: &Listing,
+    places: &CorpusPlaces,
+    chunk: std::ops::Range<usize>,
+    fields: &Fields,
+) -> Result<Prepared> {
+    let files: Vec<Result<PreparedFile>> = chunk
+        .into_par_iter()
+        .map(|i| {
+            let (document, bytes) = listing.load(i)?;
+            let passages = corpus::split_document(&document)
+                .iter()
+                .map(|passage| {
+                    let key = places
+                        .key(i, document.metadata.session, passage.ordinal)
+                        .map_err(|reason| Error::BadCorpusFile {
+                            path: listing.path(i).to_owned(),
+                            reason,
+                        })?;
+                    Ok(passage_document(fields, &document, passage, key))
+                })
+                .collect::<Result<_>>()?;
+            Ok(PreparedFile { passages, bytes })
+        })
+        .collect();
+    let bytes = files.iter().flatten().map(|file| file.bytes).sum();
+    Ok(Prepared { files, bytes })
+}
+
+fn passage_document(
+    fields: &Fields,
+    document: &Document,
+    passage: &Passage,
+    order: u64,
+) -> TantivyDocument {
     let meta = &document.metadata;
     let mut tantivy_doc = doc!(
         fields.doc => document.id.as_str(),
+        fields.order => order,
         fields.passage => passage.ordinal,
         fields.text => passage.text.as_str(),
         fields.exact => passage.text.as_str(),
@@ -435,7 +541,12 @@ mod tests {
         for document in &loaded.documents {
             for passage in corpus::split_document(document) {
                 writer
-                    .add_document(passage_document(&fields, document, &passage))
+                    .add_document(passage_document(
+                        &fields,
+                        document,
+                        &passage,
+                        passage.ordinal,
+                    ))
                     .unwrap();
             }
         }
@@ -472,6 +583,30 @@ mod tests {
     /// The build's one-pass tokenizers index exactly what the registered analyzers index:
     /// the same terms of the three analyzed fields, in the same passages, as often, at the
     /// same positions, with the same field norms.
+    #[test]
+    fn order_keys_follow_sessions_then_ids_then_passages() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.txt", "a.txt", "c.txt"] {
+            std::fs::write(dir.path().join(name), "نص\n").unwrap();
+        }
+        let listing = Listing::new(dir.path()).unwrap();
+        let places = CorpusPlaces::new(dir.path(), &listing).unwrap();
+        // Files are listed by name: a, b, c. No session first, then sessions in order,
+        // then ids, then passages.
+        let keys = [
+            places.key(2, None, 7).unwrap(),
+            places.key(0, Some(1), 1 << 20).unwrap(),
+            places.key(1, Some(1), 0).unwrap(),
+            places.key(1, Some(1), 1).unwrap(),
+            places.key(0, Some(2), 0).unwrap(),
+            places.key(2, Some(12), 0).unwrap(),
+        ];
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+        // A place past what the key holds is a bad file's reason, not a wrong order.
+        assert!(places.key(0, Some(u64::MAX), 0).is_err());
+        assert!(places.key(0, Some(1), 1 << PASSAGE_BITS).is_err());
+    }
+
     #[test]
     fn one_pass_build_indexes_what_the_analyzers_index() {
         let analyzers = bundled_index(analysis::register);
