@@ -906,18 +906,29 @@ impl Articles {
     /// Counts the articles `docs` cite (in increasing order, after any counted before);
     /// `next` is the first citing passage not yet passed.
     fn count(&self, docs: &[DocId], next: &mut usize, counters: &mut [u64]) {
-        let Some(&last) = docs.last() else {
+        let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
             return;
         };
-        // Citing passages are few: look each up among the docs, not each doc among them.
-        while let Some(&doc) = self.docs.get(*next).filter(|&&d| d <= last) {
-            if docs.binary_search(&doc).is_ok() {
-                for &index in self.cited_indexes(*next) {
-                    counters[usize::from(index)] += 1;
-                }
+        let start = *next + self.docs[*next..].partition_point(|&d| d < first);
+        let end = start + self.docs[start..].partition_point(|&d| d <= last);
+        let mut add = |i: usize| {
+            for &index in self.cited_indexes(i) {
+                counters[usize::from(index)] += 1;
             }
-            *next += 1;
+        };
+        // Each of the fewer is looked up among the more: a frequent word's docs outnumber
+        // the citing passages between them, a rare word's are a few docs far apart.
+        if end - start <= docs.len() {
+            (start..end)
+                .filter(|&i| docs.binary_search(&self.docs[i]).is_ok())
+                .for_each(&mut add);
+        } else {
+            let between = &self.docs[start..end];
+            docs.iter()
+                .filter_map(|doc| between.binary_search(doc).ok())
+                .for_each(|k| add(start + k));
         }
+        *next = end;
     }
 }
 
@@ -1043,6 +1054,45 @@ impl SegmentCollector for SegmentTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn articles_are_counted_for_few_docs_far_apart_and_for_many() {
+        // Every third passage cites article 10 or, when even, 20 as well.
+        let docs: Vec<DocId> = (0..3_000).step_by(3).collect();
+        let mut articles = Articles {
+            docs: docs.clone(),
+            starts: vec![0],
+            of_doc: Vec::new(),
+            values: vec![10, 20],
+        };
+        for &doc in &docs {
+            articles.of_doc.push(0);
+            if doc.is_multiple_of(2) {
+                articles.of_doc.push(1);
+            }
+            articles.starts.push(articles.of_doc.len() as u32);
+        }
+        let expected = |matches: &[DocId]| {
+            let cites = |d: &&DocId| d.is_multiple_of(3);
+            let ten = matches.iter().filter(cites).count() as u64;
+            let twenty = matches
+                .iter()
+                .filter(cites)
+                .filter(|d| d.is_multiple_of(2))
+                .count() as u64;
+            vec![ten, twenty]
+        };
+        let sparse: Vec<DocId> = vec![4, 6, 1_500, 2_997];
+        let dense: Vec<DocId> = (0..3_000u32).filter(|d| !d.is_multiple_of(7)).collect();
+        for matches in [sparse, dense] {
+            let (mut next, mut counters) = (0, vec![0; 2]);
+            // In blocks, as postings come.
+            for block in matches.chunks(128) {
+                articles.count(block, &mut next, &mut counters);
+            }
+            assert_eq!(counters, expected(&matches));
+        }
+    }
 
     #[test]
     fn a_match_set_counts_what_was_inserted_in_any_range() {
