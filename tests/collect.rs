@@ -273,31 +273,29 @@ fn bags_of_words_match_any_of_their_words() {
     );
 }
 
-/// A passage no longer than the snippet window gets its snippet from the whole-passage
-/// generator (one analysis of the text instead of two): tantivy's window generator must cut
-/// it into the very same fragment, with the same highlights.
+/// A snippet shows the window tantivy's snippet generator would cut, and marks what it
+/// would mark over the whole passage, from one analysis of the passage instead of one per
+/// generator.
 #[test]
-fn a_short_passage_is_its_own_window() {
+fn snippets_cut_the_window_tantivys_generator_cuts() {
+    use fahras::search::snippet::{Marks, Snippet, Snippets, SNIPPET_BYTES};
     use tantivy::query::Query;
-    use tantivy::snippet::SnippetGenerator;
+    use tantivy::snippet::{collapse_overlapped_ranges, SnippetGenerator};
 
     let (_dir, index_dir) = seed_index();
     let (searcher, fields) = open_searcher(&index_dir);
-    let mut compared = 0;
-    // Every query: with stray blank lines repaired, fewer passages are short.
+    let (mut compared, mut cut) = (0, 0);
     for text in queries().iter() {
         let plan = plan::plan(&query::parse(text).unwrap(), &fields).unwrap();
-        let generator = |chars: usize| {
-            let mut g =
-                SnippetGenerator::create(&searcher, &*plan.highlight as &dyn Query, fields.text)
-                    .unwrap();
-            g.set_max_num_chars(chars);
+        let highlight = &*plan.highlight as &dyn Query;
+        let generator = |bytes: usize| {
+            let mut g = SnippetGenerator::create(&searcher, highlight, fields.text).unwrap();
+            g.set_max_num_chars(bytes);
             g
         };
-        let (window, whole) = (
-            generator(fahras::search::snippet::SNIPPET_BYTES),
-            generator(usize::MAX / 2),
-        );
+        // One fragment as large as any passage marks the whole of it.
+        let (window, whole) = (generator(SNIPPET_BYTES), generator(usize::MAX / 2));
+        let snippets = Snippets::new(&searcher, highlight, &fields, Marks::default()).unwrap();
         let top = searcher
             .search(&*plan.query, &TopDocs::with_limit(20).order_by_score())
             .unwrap();
@@ -306,20 +304,19 @@ fn a_short_passage_is_its_own_window() {
             let passage = tantivy::schema::Value::as_str(&doc.get_first(fields.text).unwrap())
                 .unwrap()
                 .to_owned();
-            if passage.len() > fahras::search::snippet::SNIPPET_BYTES {
-                continue;
-            }
-            let (a, b) = (window.snippet(&passage), whole.snippet(&passage));
-            assert_eq!(
-                a.fragment_range(),
-                b.fragment_range(),
-                "{text:?}: {passage}"
+            let shown = window.snippet(&passage);
+            let expected = Snippet::of_window(
+                &passage,
+                (!shown.is_empty()).then(|| shown.fragment_range()),
+                collapse_overlapped_ranges(whole.snippet(&passage).highlighted()),
             );
-            assert_eq!(a.highlighted(), b.highlighted(), "{text:?}: {passage}");
+            assert_eq!(snippets.snippet(&passage), expected, "{text:?}: {passage}");
             compared += 1;
+            cut += usize::from(shown.fragment_range().len() < passage.trim().len());
         }
     }
-    assert!(compared > 100, "short passages compared: {compared}");
+    assert!(compared > 500, "passages compared: {compared}");
+    assert!(cut > 100, "passages cut to a window: {cut}");
 }
 
 /// Passages of equal score rank in corpus order (sessions in order, a session's documents

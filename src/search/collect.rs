@@ -14,6 +14,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
+use tantivy::postings::TermInfo;
 use tantivy::query::Weight;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
@@ -263,8 +264,8 @@ pub struct FirstStage {
 /// one session and year at a time ([`tally_term`]); a union of terms with many postings
 /// from its blocks of postings into a [`MatchSet`] of the segment's passages: no scorer
 /// walks the union passage by passage, and each session and year counts its run of
-/// passages at once. Anything else (and a union of few postings, where clearing the set
-/// would cost more) goes through tantivy.
+/// passages at once; a single term with few postings from its blocks. Anything else (and a
+/// union of few postings, where clearing the set would cost more) goes through tantivy.
 pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
     let collector = TallyCollector {
         segments,
@@ -276,40 +277,52 @@ pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
 /// A [`MatchSet`] pays for itself from one match per this many passages of the segment.
 const BITSET_DENSITY: u32 = 64;
 
-/// One segment's tally of a union of `terms` from a set of its matches, or `None` where
-/// tantivy's pass is the cheaper (few postings) or the only right one (deleted passages).
+/// One segment's tally of a union of `terms`, read from its terms' postings (each term's
+/// looked up once), or `None` where tantivy's pass is the cheaper (a union of few postings)
+/// or the only right one (deleted passages).
 fn tally_union(
     segments: &Segments,
     reader: &SegmentReader,
     ord: u32,
     terms: &[Term],
 ) -> tantivy::Result<Option<Tally>> {
-    if !dense_union(reader, terms)? {
+    if reader.alive_bitset().is_some() {
         return Ok(None);
     }
-    if let [term] = terms {
-        if term.field() == segments.stems {
-            return tally_term(segments, reader, ord, term).map(Some);
+    let held = held(reader, terms)?;
+    let dense = is_dense(&held, reader.max_doc());
+    match held.as_slice() {
+        [] => Ok(Some(Tally::default())),
+        [(term, info)] if dense && term.field() == segments.stems => {
+            tally_term(segments, reader, ord, term, info).map(Some)
         }
-    }
-    let mut set = MatchSet::new(reader.max_doc());
-    for term in terms {
-        let index = reader.inverted_index(term.field())?;
-        let Some(info) = index.get_term_info(term)? else {
-            continue;
-        };
-        let mut blocks =
-            index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-        loop {
-            let docs = blocks.docs();
-            if docs.is_empty() {
-                break;
+        // A single term's blocks of postings are its matches: there is no union to take.
+        [(term, info)] if !dense => {
+            let index = reader.inverted_index(term.field())?;
+            let mut blocks =
+                index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            let mut tally = SegmentTally::new(segments.facts(ord));
+            while !blocks.docs().is_empty() {
+                tally.collect_block(blocks.docs());
+                blocks.advance();
             }
-            set.insert_all(docs);
-            blocks.advance();
+            Ok(Some(tally.harvest()))
         }
+        _ if dense => {
+            let mut set = MatchSet::new(reader.max_doc());
+            for (term, info) in &held {
+                let index = reader.inverted_index(term.field())?;
+                let mut blocks =
+                    index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+                while !blocks.docs().is_empty() {
+                    set.insert_all(blocks.docs());
+                    blocks.advance();
+                }
+            }
+            Ok(Some(segments.facts(ord).tally(&set, reader.max_doc())))
+        }
+        _ => Ok(None),
     }
-    Ok(Some(segments.facts(ord).tally(&set, reader.max_doc())))
 }
 
 /// One segment's tally of a single stem, none of whose passages is deleted, from its
@@ -325,21 +338,19 @@ fn tally_term(
     reader: &SegmentReader,
     ord: u32,
     term: &Term,
+    info: &TermInfo,
 ) -> tantivy::Result<Tally> {
     let index = reader.inverted_index(term.field())?;
-    let Some(info) = index.get_term_info(term)? else {
-        return Ok(Tally::default());
-    };
     let facts = segments.facts(ord);
     let total = u64::from(info.doc_freq);
     let mut tally = Tally {
         total,
         ..Tally::default()
     };
-    let mut blocks = index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+    let mut blocks = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
     let max_doc = reader.max_doc();
     let mut before = 0;
-    facts.groups.add_runs(total, max_doc, &mut tally, |run| {
+    facts.groups.add_runs(max_doc, &mut tally, |run| {
         let upto = if run.end == max_doc {
             total
         } else {
@@ -372,29 +383,36 @@ fn tally_term(
 /// Whether the matches of a union of `terms` in a segment are better counted in a set:
 /// enough of them, and no deleted passage to leave out.
 fn dense_union(reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<bool> {
-    if reader.alive_bitset().is_some() {
-        return Ok(false);
-    }
-    let mut postings = 0u64;
+    Ok(reader.alive_bitset().is_none() && is_dense(&held(reader, terms)?, reader.max_doc()))
+}
+
+/// The terms of `terms` a segment holds, with where their postings are.
+fn held<'a>(
+    reader: &SegmentReader,
+    terms: &'a [Term],
+) -> tantivy::Result<Vec<(&'a Term, TermInfo)>> {
+    let mut held = Vec::with_capacity(terms.len());
     for term in terms {
-        let index = reader.inverted_index(term.field())?;
-        if let Some(info) = index.get_term_info(term)? {
-            postings += u64::from(info.doc_freq);
+        if let Some(info) = reader.inverted_index(term.field())?.get_term_info(term)? {
+            held.push((term, info));
         }
     }
-    Ok(postings >= u64::from(reader.max_doc() / BITSET_DENSITY))
+    Ok(held)
+}
+
+/// Whether postings so many are better counted in a [`MatchSet`] than match by match.
+fn is_dense(held: &[(&Term, TermInfo)], max_doc: DocId) -> bool {
+    let postings: u64 = held.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
+    postings >= u64::from(max_doc / BITSET_DENSITY)
 }
 
 impl SegmentFacts {
     /// The tally of the passages in `set`.
     fn tally(&self, set: &MatchSet, max_doc: DocId) -> Tally {
-        let total = set.count(0..max_doc);
-        let mut tally = Tally {
-            total,
-            ..Tally::default()
-        };
-        self.groups
-            .add_runs(total, max_doc, &mut tally, |run| set.count(run));
+        let mut tally = Tally::default();
+        tally.total = self
+            .groups
+            .add_runs(max_doc, &mut tally, |run| set.count(run));
         if let Some(articles) = &self.articles {
             let mut counters = vec![0; articles.values.len()];
             for (i, &doc) in articles.docs.iter().enumerate() {
@@ -412,8 +430,9 @@ impl SegmentFacts {
 
 /// A set of a segment's passages, a byte each: inserting is one store, with no read of
 /// what a neighbour's insert wrote (a bit each would read and write the same word for the
-/// few passages apart that a frequent term's postings are), and counting a range sums
-/// bytes many at a time.
+/// few passages apart that a frequent term's postings are: with a word's bits gathered in a
+/// register, counts of several words at 1 GB took 3.3 ms instead of 2.2), and counting a
+/// range sums its bytes eight at a time.
 struct MatchSet(Vec<u8>);
 
 impl MatchSet {
@@ -436,17 +455,28 @@ impl MatchSet {
     }
 
     /// How many of `docs` are in the set.
-    fn count(&self, docs: std::ops::Range<DocId>) -> u64 {
-        let (start, end) = (docs.start as usize, docs.end as usize);
-        if start >= end {
+    fn count(&self, docs: Range<DocId>) -> u64 {
+        if docs.start >= docs.end {
             return 0;
         }
-        // Sums of bytes in chunks no sum of which can overflow a u32.
-        self.0[start..end]
-            .chunks(1 << 20)
-            .map(|chunk| u64::from(chunk.iter().map(|&b| u32::from(b)).sum::<u32>()))
-            .sum()
+        let (words, rest) = self.0[docs.start as usize..docs.end as usize].as_chunks::<8>();
+        let mut count: u64 = rest.iter().map(|&b| u64::from(b)).sum();
+        // Eight bytes added as one word: each byte is 0 or 1, so no byte of a sum of 255
+        // words carries into the next.
+        for words in words.chunks(255) {
+            let sum: u64 = words.iter().map(|&w| u64::from_ne_bytes(w)).sum();
+            count += byte_sum(sum);
+        }
+        count
     }
+}
+
+/// The sum of the bytes of `word`.
+fn byte_sum(word: u64) -> u64 {
+    const LOW_BYTES: u64 = 0x00ff_00ff_00ff_00ff;
+    // Four sums of two bytes, then the four added into the top 16 bits (none exceeds them).
+    let pairs = (word & LOW_BYTES) + ((word >> 8) & LOW_BYTES);
+    pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48
 }
 
 /// The `limit` best passages by BM25 times the length prior (ties: corpus order, see
@@ -746,24 +776,31 @@ impl Groups {
     }
 
     /// Adds the matches of each run of passages of one pair to `tally`, as `matches_in`
-    /// counts them (asked of the runs in order), or `total` under a segment's one pair.
+    /// counts them (asked of the runs in order; a segment of one pair is one run), and
+    /// returns the matches of all runs.
     fn add_runs(
         &self,
-        total: u64,
         max_doc: DocId,
         tally: &mut Tally,
         mut matches_in: impl FnMut(Range<DocId>) -> u64,
-    ) {
+    ) -> u64 {
         match self {
-            Groups::One(group) => add_group(tally, *group, total),
+            Groups::One(group) => {
+                let matches = matches_in(0..max_doc);
+                add_group(tally, *group, matches);
+                matches
+            }
             Groups::Mixed { groups, runs } => {
+                let mut all = 0;
                 for (i, &(start, group)) in runs.iter().enumerate() {
                     let end = runs.get(i + 1).map_or(max_doc, |r| r.0);
                     let matches = matches_in(start..end);
+                    all += matches;
                     if let Some(&group) = groups.get(usize::from(group)) {
                         add_group(tally, group, matches);
                     }
                 }
+                all
             }
         }
     }
@@ -892,18 +929,29 @@ impl Articles {
     /// Counts the articles `docs` cite (in increasing order, after any counted before);
     /// `next` is the first citing passage not yet passed.
     fn count(&self, docs: &[DocId], next: &mut usize, counters: &mut [u64]) {
-        let Some(&last) = docs.last() else {
+        let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
             return;
         };
-        // Citing passages are few: look each up among the docs, not each doc among them.
-        while let Some(&doc) = self.docs.get(*next).filter(|&&d| d <= last) {
-            if docs.binary_search(&doc).is_ok() {
-                for &index in self.cited_indexes(*next) {
-                    counters[usize::from(index)] += 1;
-                }
+        let start = *next + self.docs[*next..].partition_point(|&d| d < first);
+        let end = start + self.docs[start..].partition_point(|&d| d <= last);
+        let mut add = |i: usize| {
+            for &index in self.cited_indexes(i) {
+                counters[usize::from(index)] += 1;
             }
-            *next += 1;
+        };
+        // Each of the fewer is looked up among the more: a frequent word's docs outnumber
+        // the citing passages between them, a rare word's are a few docs far apart.
+        if end - start <= docs.len() {
+            (start..end)
+                .filter(|&i| docs.binary_search(&self.docs[i]).is_ok())
+                .for_each(&mut add);
+        } else {
+            let between = &self.docs[start..end];
+            docs.iter()
+                .filter_map(|doc| between.binary_search(doc).ok())
+                .for_each(|k| add(start + k));
         }
+        *next = end;
     }
 }
 
@@ -912,18 +960,7 @@ impl Collector for TallyCollector<'_> {
     type Child = SegmentTally;
 
     fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
-        let facts = self.segments.facts(ord);
-        Ok(SegmentTally {
-            total: 0,
-            groups: facts.groups.counters(),
-            run: 0,
-            articles: facts
-                .articles
-                .as_ref()
-                .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
-            next_citing: 0,
-            facts,
-        })
+        Ok(SegmentTally::new(self.segments.facts(ord)))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -989,6 +1026,22 @@ pub struct SegmentTally {
     next_citing: usize,
 }
 
+impl SegmentTally {
+    fn new(facts: Arc<SegmentFacts>) -> SegmentTally {
+        SegmentTally {
+            total: 0,
+            groups: facts.groups.counters(),
+            run: 0,
+            articles: facts
+                .articles
+                .as_ref()
+                .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
+            next_citing: 0,
+            facts,
+        }
+    }
+}
+
 impl SegmentCollector for SegmentTally {
     type Fruit = Tally;
 
@@ -1031,6 +1084,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn articles_are_counted_for_few_docs_far_apart_and_for_many() {
+        // Every third passage cites article 10 or, when even, 20 as well.
+        let docs: Vec<DocId> = (0..3_000).step_by(3).collect();
+        let mut articles = Articles {
+            docs: docs.clone(),
+            starts: vec![0],
+            of_doc: Vec::new(),
+            values: vec![10, 20],
+        };
+        for &doc in &docs {
+            articles.of_doc.push(0);
+            if doc.is_multiple_of(2) {
+                articles.of_doc.push(1);
+            }
+            articles.starts.push(articles.of_doc.len() as u32);
+        }
+        let expected = |matches: &[DocId]| {
+            let cites = |d: &&DocId| d.is_multiple_of(3);
+            let ten = matches.iter().filter(cites).count() as u64;
+            let twenty = matches
+                .iter()
+                .filter(cites)
+                .filter(|d| d.is_multiple_of(2))
+                .count() as u64;
+            vec![ten, twenty]
+        };
+        let sparse: Vec<DocId> = vec![4, 6, 1_500, 2_997];
+        let dense: Vec<DocId> = (0..3_000u32).filter(|d| !d.is_multiple_of(7)).collect();
+        for matches in [sparse, dense] {
+            let (mut next, mut counters) = (0, vec![0; 2]);
+            // In blocks, as postings come.
+            for block in matches.chunks(128) {
+                articles.count(block, &mut next, &mut counters);
+            }
+            assert_eq!(counters, expected(&matches));
+        }
+    }
+
+    #[test]
     fn a_match_set_counts_what_was_inserted_in_any_range() {
         let docs: Vec<DocId> = (0..700).filter(|d| d % 3 == 0 || d % 7 == 0).collect();
         let mut set = MatchSet::new(700);
@@ -1049,5 +1141,10 @@ mod tests {
             assert_eq!(set.count(start..end), expected as u64, "{start}..{end}");
         }
         assert!(set.contains(699) && !set.contains(1));
+        // Every byte set: the eight-byte sums come closest to carrying from byte to byte.
+        let mut full = MatchSet::new(5_000);
+        full.insert_all(&(0..5_000).collect::<Vec<DocId>>());
+        assert_eq!(full.count(0..5_000), 5_000);
+        assert_eq!(full.count(3..4_999), 4_996);
     }
 }

@@ -2,13 +2,14 @@
 //! generator over the stored text (which it re-tokenizes with our analyzer, so folded and
 //! stemmed matches land on the original letters).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
 use tantivy::query::Query;
 // Several stems of one token highlight it more than once: ranges are collapsed.
-use tantivy::snippet::{collapse_overlapped_ranges, SnippetGenerator};
-use tantivy::{Searcher, TantivyError};
+use tantivy::snippet::collapse_overlapped_ranges;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Score, Searcher, TantivyError};
 
 use crate::analysis::{self, AnalyzedToken};
 use crate::index::Fields;
@@ -100,10 +101,36 @@ impl Marks {
     }
 }
 
+/// Cuts snippets as tantivy's `SnippetGenerator` does — a window of the passage's tokens
+/// ends before the token that would grow it past `SNIPPET_BYTES`, and the window with the
+/// most weight of marked stems is shown (the first, of equals) — and marks the whole
+/// passage in the same pass: one analysis of its text, where a generator for the window and
+/// one for the whole passage made two.
 pub struct Snippets {
-    window: SnippetGenerator,
-    whole: SnippetGenerator,
+    /// Each stem the query marks, with its weight in choosing the window (the generator's
+    /// `1 / (1 + document frequency)`: a rare word draws the window more).
+    weights: BTreeMap<String, Score>,
+    /// The stemmed field's analyzer, which indexed the passages.
+    analyzer: TextAnalyzer,
     marks: Marks,
+}
+
+/// A window of a passage's tokens: its bytes and the weight of the stems it marks.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: usize,
+    end: usize,
+    weight: Score,
+}
+
+impl Window {
+    fn at(start: usize) -> Window {
+        Window {
+            start,
+            end: start,
+            weight: 0.0,
+        }
+    }
 }
 
 impl Snippets {
@@ -113,40 +140,77 @@ impl Snippets {
         fields: &Fields,
         marks: Marks,
     ) -> Result<Self, TantivyError> {
-        let window = {
-            let mut generator = SnippetGenerator::create(searcher, query, fields.text)?;
-            generator.set_max_num_chars(SNIPPET_BYTES);
-            generator
-        };
-        // One fragment as large as any passage: its highlights cover the whole text.
-        let mut whole = SnippetGenerator::create(searcher, query, fields.text)?;
-        whole.set_max_num_chars(usize::MAX / 2);
+        let mut stems = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == fields.text {
+                stems.insert(term.clone());
+            }
+        });
+        let mut weights = BTreeMap::new();
+        for term in stems {
+            let Some(stem) = term.value().as_str().map(str::to_owned) else {
+                continue;
+            };
+            let frequency = searcher.doc_freq(&term)?;
+            if frequency > 0 {
+                weights.insert(stem, 1.0 / (1.0 + frequency as Score));
+            }
+        }
         Ok(Snippets {
-            window,
-            whole,
+            weights,
+            analyzer: searcher.index().tokenizer_for_field(fields.text)?,
             marks,
         })
     }
 
     pub fn snippet(&self, text: &str) -> Snippet {
-        let whole = self.whole.snippet(text);
+        let (window, marked) = self.window_and_marked(text);
         let passage_highlights = if self.marks.phrases.is_empty() {
-            collapse_overlapped_ranges(whole.highlighted())
+            collapse_overlapped_ranges(&marked)
         } else {
             self.marks.ranges(text)
         };
-        // A passage that fits in the window is cut into the same single fragment by both
-        // generators: the second pass (another analysis of the text) is skipped.
-        let window = if text.len() <= SNIPPET_BYTES {
-            whole
-        } else {
-            self.window.snippet(text)
+        Snippet::of_window(text, window, passage_highlights)
+    }
+
+    /// The window of `text` to show (`None` when it marks nothing), and the tokens marked.
+    fn window_and_marked(&self, text: &str) -> (Option<Range<usize>>, Vec<Range<usize>>) {
+        let mut analyzer = self.analyzer.clone();
+        let mut tokens = analyzer.token_stream(text);
+        let mut marked = Vec::new();
+        let mut best: Option<Window> = None;
+        let mut close = |window: Window| {
+            if window.weight > 0.0 && best.is_none_or(|b| window.weight > b.weight) {
+                best = Some(window);
+            }
         };
-        let range = if window.is_empty() {
-            leading_window(text)
-        } else {
-            window.fragment_range()
-        };
+        let mut current = Window::at(0);
+        while let Some(token) = tokens.next() {
+            if token.offset_to - current.start > SNIPPET_BYTES {
+                close(current);
+                current = Window::at(token.offset_from);
+            }
+            current.end = token.offset_to;
+            // Stems are folded, so already lowercase (the generator lowercases each token).
+            if let Some(&weight) = self.weights.get(&token.text) {
+                current.weight += weight;
+                marked.push(token.offset_from..token.offset_to);
+            }
+        }
+        close(current);
+        (best.map(|w| w.start..w.end), marked)
+    }
+}
+
+impl Snippet {
+    /// The snippet of `text` that shows `window` (the start of the passage when `None`) and
+    /// marks `passage_highlights` inside it.
+    pub fn of_window(
+        text: &str,
+        window: Option<Range<usize>>,
+        passage_highlights: Vec<Range<usize>>,
+    ) -> Snippet {
+        let range = window.unwrap_or_else(|| leading_window(text));
         // The snippet marks what the passage marks, inside its window.
         let highlights: Vec<Range<usize>> = passage_highlights
             .iter()
