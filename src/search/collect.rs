@@ -14,6 +14,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
+use tantivy::postings::TermInfo;
 use tantivy::query::Weight;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
@@ -262,8 +263,8 @@ pub struct FirstStage {
 /// one session and year at a time ([`tally_term`]); a union of terms with many postings
 /// from its blocks of postings into a [`MatchSet`] of the segment's passages: no scorer
 /// walks the union passage by passage, and each session and year counts its run of
-/// passages at once. Anything else (and a union of few postings, where clearing the set
-/// would cost more) goes through tantivy.
+/// passages at once; a single term with few postings from its blocks. Anything else (and a
+/// union of few postings, where clearing the set would cost more) goes through tantivy.
 pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
     let collector = TallyCollector {
         segments,
@@ -275,40 +276,52 @@ pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
 /// A [`MatchSet`] pays for itself from one match per this many passages of the segment.
 const BITSET_DENSITY: u32 = 64;
 
-/// One segment's tally of a union of `terms` from a set of its matches, or `None` where
-/// tantivy's pass is the cheaper (few postings) or the only right one (deleted passages).
+/// One segment's tally of a union of `terms`, read from their postings (each term looked
+/// up once), or `None` where tantivy's pass is the cheaper (a union of few postings) or the
+/// only right one (deleted passages).
 fn tally_union(
     segments: &Segments,
     reader: &SegmentReader,
     ord: u32,
     terms: &[Term],
 ) -> tantivy::Result<Option<Tally>> {
-    if !dense_union(reader, terms)? {
+    if reader.alive_bitset().is_some() {
         return Ok(None);
     }
-    if let [term] = terms {
-        if term.field() == segments.stems {
-            return tally_term(segments, reader, ord, term).map(Some);
+    let held = held(reader, terms)?;
+    let dense = is_dense(&held, reader.max_doc());
+    match held.as_slice() {
+        [] => Ok(Some(Tally::default())),
+        [(term, info)] if dense && term.field() == segments.stems => {
+            tally_term(segments, reader, ord, term, info).map(Some)
         }
-    }
-    let mut set = MatchSet::new(reader.max_doc());
-    for term in terms {
-        let index = reader.inverted_index(term.field())?;
-        let Some(info) = index.get_term_info(term)? else {
-            continue;
-        };
-        let mut blocks =
-            index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-        loop {
-            let docs = blocks.docs();
-            if docs.is_empty() {
-                break;
+        // A single term's blocks of postings are its matches: there is no union to take.
+        [(term, info)] if !dense => {
+            let index = reader.inverted_index(term.field())?;
+            let mut blocks =
+                index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            let mut tally = SegmentTally::new(segments.facts(ord));
+            while !blocks.docs().is_empty() {
+                tally.collect_block(blocks.docs());
+                blocks.advance();
             }
-            set.insert_all(docs);
-            blocks.advance();
+            Ok(Some(tally.harvest()))
         }
+        _ if dense => {
+            let mut set = MatchSet::new(reader.max_doc());
+            for (term, info) in &held {
+                let index = reader.inverted_index(term.field())?;
+                let mut blocks =
+                    index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+                while !blocks.docs().is_empty() {
+                    set.insert_all(blocks.docs());
+                    blocks.advance();
+                }
+            }
+            Ok(Some(segments.facts(ord).tally(&set, reader.max_doc())))
+        }
+        _ => Ok(None),
     }
-    Ok(Some(segments.facts(ord).tally(&set, reader.max_doc())))
 }
 
 /// One segment's tally of a single stem, none of whose passages is deleted, from its
@@ -323,18 +336,16 @@ fn tally_term(
     reader: &SegmentReader,
     ord: u32,
     term: &Term,
+    info: &TermInfo,
 ) -> tantivy::Result<Tally> {
     let index = reader.inverted_index(term.field())?;
-    let Some(info) = index.get_term_info(term)? else {
-        return Ok(Tally::default());
-    };
     let facts = segments.facts(ord);
     let total = u64::from(info.doc_freq);
     let mut tally = Tally {
         total,
         ..Tally::default()
     };
-    let mut blocks = index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+    let mut blocks = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
     let max_doc = reader.max_doc();
     let mut before = 0;
     facts.groups.add_runs(max_doc, &mut tally, |run| {
@@ -370,17 +381,27 @@ fn tally_term(
 /// Whether the matches of a union of `terms` in a segment are better counted in a set:
 /// enough of them, and no deleted passage to leave out.
 fn dense_union(reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<bool> {
-    if reader.alive_bitset().is_some() {
-        return Ok(false);
-    }
-    let mut postings = 0u64;
+    Ok(reader.alive_bitset().is_none() && is_dense(&held(reader, terms)?, reader.max_doc()))
+}
+
+/// The terms of `terms` a segment holds, with where their postings are.
+fn held<'a>(
+    reader: &SegmentReader,
+    terms: &'a [Term],
+) -> tantivy::Result<Vec<(&'a Term, TermInfo)>> {
+    let mut held = Vec::with_capacity(terms.len());
     for term in terms {
-        let index = reader.inverted_index(term.field())?;
-        if let Some(info) = index.get_term_info(term)? {
-            postings += u64::from(info.doc_freq);
+        if let Some(info) = reader.inverted_index(term.field())?.get_term_info(term)? {
+            held.push((term, info));
         }
     }
-    Ok(postings >= u64::from(reader.max_doc() / BITSET_DENSITY))
+    Ok(held)
+}
+
+/// Whether so many postings are better counted in a [`MatchSet`] than match by match.
+fn is_dense(held: &[(&Term, TermInfo)], max_doc: DocId) -> bool {
+    let postings: u64 = held.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
+    postings >= u64::from(max_doc / BITSET_DENSITY)
 }
 
 impl SegmentFacts {
@@ -937,18 +958,7 @@ impl Collector for TallyCollector<'_> {
     type Child = SegmentTally;
 
     fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
-        let facts = self.segments.facts(ord);
-        Ok(SegmentTally {
-            total: 0,
-            groups: facts.groups.counters(),
-            run: 0,
-            articles: facts
-                .articles
-                .as_ref()
-                .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
-            next_citing: 0,
-            facts,
-        })
+        Ok(SegmentTally::new(self.segments.facts(ord)))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -1012,6 +1022,22 @@ pub struct SegmentTally {
     articles: Vec<u64>,
     /// The first citing passage the matches have not passed.
     next_citing: usize,
+}
+
+impl SegmentTally {
+    fn new(facts: Arc<SegmentFacts>) -> SegmentTally {
+        SegmentTally {
+            total: 0,
+            groups: facts.groups.counters(),
+            run: 0,
+            articles: facts
+                .articles
+                .as_ref()
+                .map_or_else(Vec::new, |a| vec![0; a.values.len()]),
+            next_citing: 0,
+            facts,
+        }
+    }
 }
 
 impl SegmentCollector for SegmentTally {
