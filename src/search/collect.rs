@@ -277,9 +277,9 @@ pub fn tally(segments: &Segments, plan: &Plan) -> tantivy::Result<Tally> {
 /// A [`MatchSet`] pays for itself from one match per this many passages of the segment.
 const BITSET_DENSITY: u32 = 64;
 
-/// One segment's tally of a union of `terms`, read from its terms' postings (each term's
-/// looked up once), or `None` where tantivy's pass is the cheaper (a union of few postings)
-/// or the only right one (deleted passages).
+/// One segment's tally of a union of `terms`, read from their postings (each term looked
+/// up once), or `None` where tantivy's pass is the cheaper (a union of few postings) or the
+/// only right one (deleted passages).
 fn tally_union(
     segments: &Segments,
     reader: &SegmentReader,
@@ -400,7 +400,7 @@ fn held<'a>(
     Ok(held)
 }
 
-/// Whether postings so many are better counted in a [`MatchSet`] than match by match.
+/// Whether so many postings are better counted in a [`MatchSet`] than match by match.
 fn is_dense(held: &[(&Term, TermInfo)], max_doc: DocId) -> bool {
     let postings: u64 = held.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
     postings >= u64::from(max_doc / BITSET_DENSITY)

@@ -271,11 +271,10 @@ fn longest_run(positions: &[Vec<u32>]) -> usize {
     best
 }
 
-/// Where a unit's terms are in one segment: per stem and per exact form, its term info
-/// (`None` where the segment lacks the term).
+/// Where the units' stems are in one segment: per unit and stem, its term info (`None`
+/// where the segment lacks the term).
 struct SegmentTerms {
     stems: Vec<Vec<Option<TermInfo>>>,
-    exact: Vec<Vec<Option<TermInfo>>>,
 }
 
 fn lookup(reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<Vec<Option<TermInfo>>> {
@@ -333,7 +332,8 @@ pub fn rerank(
     if units.is_empty() || candidates.is_empty() {
         return Ok(candidates);
     }
-    // Each term is looked up once per segment: for its idf, then to read its postings.
+    // Each stem is looked up once per segment: for its idf, then to read its postings; an
+    // exact form only in the segments that hold candidates.
     let readers = segments.searcher.segment_readers();
     let terms = readers
         .iter()
@@ -342,10 +342,6 @@ pub fn rerank(
                 stems: units
                     .iter()
                     .map(|u| lookup(reader, &u.stems))
-                    .collect::<tantivy::Result<_>>()?,
-                exact: units
-                    .iter()
-                    .map(|u| lookup(reader, &u.exact))
                     .collect::<tantivy::Result<_>>()?,
             })
         })
@@ -371,12 +367,8 @@ pub fn rerank(
         for (u, unit) in units.iter().enumerate() {
             let with_positions = IndexRecordOption::WithFreqsAndPositions;
             stems.push(open(reader, &unit.stems, &here.stems[u], with_positions)?);
-            exacts.push(open(
-                reader,
-                &unit.exact,
-                &here.exact[u],
-                IndexRecordOption::Basic,
-            )?);
+            let exact = lookup(reader, &unit.exact)?;
+            exacts.push(open(reader, &unit.exact, &exact, IndexRecordOption::Basic)?);
         }
         for candidate in &mut candidates[start..end] {
             let doc = candidate.1.doc_id;
