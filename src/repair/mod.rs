@@ -10,6 +10,7 @@ mod blank_lines;
 mod brackets;
 mod cut_words;
 mod digits;
+mod glyphs;
 mod lam_alef;
 pub mod model;
 mod runs;
@@ -26,7 +27,7 @@ use model::{WordModel, CORPUS_MODEL};
 pub use runs::Costs;
 
 /// Bumped whenever a pass changes what it writes, so that indexes are rebuilt.
-const PASSES_VERSION: u32 = 5;
+const PASSES_VERSION: u32 = 6;
 
 /// Names what the stage writes: changes whenever its passes or its model do. The index's
 /// fingerprint includes it, so an index built by another repair is rebuilt.
@@ -54,6 +55,9 @@ pub enum Pass {
     CutWords,
     /// The two letters of a lam-alef ligature written in reversed order.
     LamAlef,
+    /// Letters a font with a broken glyph map wrote for others, in words the document's own
+    /// map makes known.
+    Glyphs,
 }
 
 impl Pass {
@@ -65,6 +69,7 @@ impl Pass {
             Pass::CutWords => "cut words",
             Pass::BlankLines => "blank lines",
             Pass::LamAlef => "lam-alef",
+            Pass::Glyphs => "glyph map",
         }
     }
 }
@@ -168,7 +173,8 @@ pub fn repair(extracted: &str) -> Repaired {
 /// Repairs a document's extracted text, asking `model` about words and their order and
 /// weighing run boundaries by `costs`.
 ///
-/// The passes, in order: brackets (in a mirrored document), digits (in a document whose
+/// The passes, in order: glyph map (in a document whose misspelled words teach a consistent
+/// misreading), brackets (in a mirrored document), digits (in a document whose
 /// numbers read backwards), lam-alef (where the document has
 /// such words), run order (in a document that shows visual-order damage), then words cut at
 /// line ends and stray blank lines. Each pass runs
@@ -233,7 +239,15 @@ impl Memo<'_> {
 }
 
 fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Memo) -> Repaired {
-    let damage = Damage::of(extracted, model);
+    let mut damage = Damage::of(extracted, model);
+    // Misspelled words only say that a font may have a broken map; the map the document
+    // teaches says whether it has.
+    let glyphs = if damage.glyphs {
+        glyphs::learn(extracted, model)
+    } else {
+        glyphs::Rewrites::default()
+    };
+    damage.glyphs = !glyphs.is_empty();
     if !damage.any() {
         return Repaired::unchanged(extracted);
     }
@@ -258,17 +272,33 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
         .par_iter_mut()
         .with_min_len(LINES_PER_TASK)
         .for_each(|line| {
-            let key = (damage, line.text.clone());
+            // First, so that the other passes read the words as meant. Outside what is
+            // remembered of a line: the map is learned again each round.
+            if damage.glyphs {
+                line.apply(Pass::Glyphs, glyphs.line(&line.text));
+            }
+            // The passes of one line do not read the glyph map: a round that learns none
+            // finds what the round before made of the line.
+            let key = (
+                Damage {
+                    glyphs: false,
+                    ..damage
+                },
+                line.text.clone(),
+            );
             let remembered = memo.lines().get(&key).cloned();
             match remembered {
                 Some((text, passes)) => {
                     line.text = text;
-                    line.passes = passes;
+                    for pass in passes {
+                        line.add_pass(pass);
+                    }
                 }
                 None => {
+                    let before = line.passes.len();
                     line_passes(line, damage, model, costs, readings);
-                    memo.lines()
-                        .insert(key, (line.text.clone(), line.passes.clone()));
+                    let passes = line.passes[before..].to_vec();
+                    memo.lines().insert(key, (line.text.clone(), passes));
                 }
             }
         });
@@ -331,6 +361,9 @@ struct Damage {
     reversed_digits: bool,
     visual_order: bool,
     lam_alef: bool,
+    /// Words spelled as no word is; once the document's glyph map is learned, whether it
+    /// rewrites any word.
+    glyphs: bool,
 }
 
 impl Damage {
@@ -361,11 +394,12 @@ impl Damage {
             // generated corpus), which searching again would not change.
             visual_order: visual >= 3 && visual * 10 >= lines,
             lam_alef: swapped.len() >= 3,
+            glyphs: glyphs::shows_misspellings(text),
         }
     }
 
     fn any(self) -> bool {
-        self.mirrored || self.reversed_digits || self.visual_order || self.lam_alef
+        self.mirrored || self.reversed_digits || self.visual_order || self.lam_alef || self.glyphs
     }
 }
 
@@ -458,9 +492,13 @@ impl Line<'_> {
     pub(crate) fn apply(&mut self, pass: Pass, text: String) {
         if text != self.text {
             self.text = text;
-            if !self.passes.contains(&pass) {
-                self.passes.push(pass);
-            }
+            self.add_pass(pass);
+        }
+    }
+
+    fn add_pass(&mut self, pass: Pass) {
+        if !self.passes.contains(&pass) {
+            self.passes.push(pass);
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 use thread_local::ThreadLocal;
 
 use crate::analysis::fold;
@@ -26,6 +26,11 @@ pub trait WordModel: Sync {
     fn token_id(&self, token: &str) -> Option<u32>;
     /// [`WordModel::follows`] of two tokens by their numbers.
     fn follows_ids(&self, prev: Option<u32>, next: Option<u32>) -> f64;
+    /// How often the model saw `word` (folded) as a whole word.
+    fn seen(&self, word: &str) -> u32;
+    /// The words seen often enough to be known with as many letters as `word` (folded) and
+    /// the fewest other, `most` at the most: what a word with misread letters may have been.
+    fn nearest(&self, word: &str, most: usize) -> Vec<String>;
 }
 
 /// Proclitics and suffixes a known word may carry: a word is known when it, or it without one
@@ -51,6 +56,9 @@ pub struct CorpusModel {
     unseen_after: Vec<f64>,
     pairs: HashMap<(u32, u32), u32>,
     total: u64,
+    /// The known words by their number of letters, one after the other, made when
+    /// [`WordModel::nearest`] is first asked: a clean document never asks it.
+    by_length: OnceLock<Vec<Vec<char>>>,
 }
 
 /// The model learned from the bundled corpus.
@@ -226,6 +234,55 @@ impl WordModel for CorpusModel {
         let weight = self.weight(prev_id);
         (weight * pair / seen + (1.0 - weight) * unigram).ln() - unigram.ln()
     }
+
+    fn seen(&self, word: &str) -> u32 {
+        self.count(&fold(word))
+    }
+
+    fn nearest(&self, word: &str, most: usize) -> Vec<String> {
+        let by_length = self.by_length.get_or_init(|| {
+            let mut words: Vec<Vec<char>> = self
+                .ids
+                .iter()
+                .filter(|&(_, &id)| self.counts[id as usize] >= KNOWN_COUNT)
+                .map(|(word, _)| word.chars().collect())
+                .collect();
+            // In a fixed order, so that every run finds the same words.
+            words.sort_unstable();
+            let mut by_length: Vec<Vec<char>> = Vec::new();
+            for word in words {
+                if by_length.len() <= word.len() {
+                    by_length.resize(word.len() + 1, Vec::new());
+                }
+                by_length[word.len()].extend(word);
+            }
+            by_length
+        });
+        let letters: Vec<char> = fold(word).chars().collect();
+        let Some(same_length) = by_length.get(letters.len()).filter(|_| !letters.is_empty()) else {
+            return Vec::new();
+        };
+        let mut best = most;
+        let mut nearest: Vec<&[char]> = Vec::new();
+        for other in same_length.chunks_exact(letters.len()) {
+            let mut apart = 0;
+            for (a, b) in other.iter().zip(&letters) {
+                apart += usize::from(a != b);
+                if apart > best {
+                    break;
+                }
+            }
+            if apart == 0 || apart > best {
+                continue;
+            }
+            if apart < best {
+                best = apart;
+                nearest.clear();
+            }
+            nearest.push(other);
+        }
+        nearest.into_iter().map(|w| w.iter().collect()).collect()
+    }
 }
 
 /// A model that remembers which words it was asked about: the passes ask about the same
@@ -262,6 +319,14 @@ impl WordModel for Remembering<'_> {
 
     fn follows_ids(&self, prev: Option<u32>, next: Option<u32>) -> f64 {
         self.model.follows_ids(prev, next)
+    }
+
+    fn seen(&self, word: &str) -> u32 {
+        self.model.seen(word)
+    }
+
+    fn nearest(&self, word: &str, most: usize) -> Vec<String> {
+        self.model.nearest(word, most)
     }
 }
 
@@ -301,6 +366,16 @@ mod tests {
         let again = CorpusModel::parse(&m.write());
         assert_eq!(again.write(), m.write());
         assert_eq!(again.follows("من", "الاتفاقيه"), m.follows("من", "الاتفاقيه"));
+    }
+
+    #[test]
+    fn the_nearest_words_differ_in_the_fewest_letters() {
+        let m = model();
+        assert_eq!(m.nearest("المادن", 2), ["الماده"]);
+        assert_eq!(m.nearest("فلمادن", 2), ["الماده"]);
+        assert!(m.nearest("فلمادن", 1).is_empty());
+        assert!(m.nearest("المادة", 2).is_empty());
+        assert_eq!(m.seen("المادة"), 2);
     }
 
     #[test]
