@@ -330,13 +330,14 @@ fn feed(
         }
     }
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Prepared>>(1);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Result<PreparedFile>>>(1);
         scope.spawn(move || {
             for chunk in chunks {
-                let prepared = prepare(listing, places, chunk, fields);
-                let failed = prepared.is_err();
                 // The receiver is gone when indexing failed: stop reading.
-                if sender.send(prepared).is_err() || failed {
+                if sender
+                    .send(prepare(listing, places, chunk, fields))
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -347,9 +348,8 @@ fn feed(
             bytes: 0,
             skipped: Vec::new(),
         };
-        for prepared in receiver {
-            let prepared = prepared?;
-            for file in prepared.files {
+        for files in receiver {
+            for file in files {
                 match file {
                     Ok(file) => {
                         fed.documents += 1;
@@ -358,35 +358,31 @@ fn feed(
                         for document in file.passages {
                             writer.add_document(document)?;
                         }
+                        progress.inc(file.bytes);
                     }
                     Err(e) => fed.skipped.push(e),
                 }
             }
-            progress.inc(prepared.bytes);
         }
         Ok(fed)
     })
 }
 
-/// The files of a chunk, each made into the tantivy documents of its passages or set aside
-/// with its error, and the chunk's size on disk.
-struct Prepared {
-    files: Vec<Result<PreparedFile>>,
-    bytes: u64,
-}
-
+/// A file made into the tantivy documents of its passages, and its size.
 struct PreparedFile {
     passages: Vec<TantivyDocument>,
     bytes: u64,
 }
 
+/// The files of `chunk` read, repaired and split in parallel, each made into the tantivy
+/// documents of its passages or set aside with its error, in file order.
 fn prepare(
     listing: &Listing,
     places: &CorpusPlaces,
     chunk: std::ops::Range<usize>,
     fields: &Fields,
-) -> Result<Prepared> {
-    let files: Vec<Result<PreparedFile>> = chunk
+) -> Vec<Result<PreparedFile>> {
+    chunk
         .into_par_iter()
         .map(|i| {
             let (document, bytes) = listing.load(i)?;
@@ -404,9 +400,7 @@ fn prepare(
                 .collect::<Result<_>>()?;
             Ok(PreparedFile { passages, bytes })
         })
-        .collect();
-    let bytes = files.iter().flatten().map(|file| file.bytes).sum();
-    Ok(Prepared { files, bytes })
+        .collect()
 }
 
 fn passage_document(
