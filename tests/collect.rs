@@ -453,3 +453,115 @@ fn the_build_leaves_no_merged_segment_behind() {
         .collect();
     assert_eq!(on_disk, served);
 }
+
+/// A phrase of single stems walks their blocks where they are frequent (`search::phrase`):
+/// it must match the passages tantivy's phrase matches when scored, with the same scores,
+/// scored or not, and the first stage (which scores only passages that could enter its
+/// window) must keep the window and counts of tantivy's phrase.
+#[test]
+fn block_phrases_match_and_score_as_tantivys_phrases() {
+    use fahras::analysis::{self, AnalyzedToken};
+    use fahras::search::phrase::BlockPhrase;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{EnableScoring, PhraseQuery, Query};
+    use tantivy::Term;
+
+    let (_dir, index_dir) = seed_index();
+    let (searcher, fields) = open_searcher(&index_dir);
+    let segments = collect::Segments::new(searcher.clone()).unwrap();
+    let passages: Vec<Vec<AnalyzedToken>> = seed_texts()
+        .iter()
+        .flat_map(|text| fahras::corpus::split_passages(text))
+        .map(|passage| analysis::analyze(&passage.text))
+        .collect();
+    let single = |t: &AnalyzedToken| t.stems.len() == 1;
+    let mut phrases: Vec<Vec<&AnalyzedToken>> = Vec::new();
+    for len in [2, 3] {
+        for window in passages
+            .iter()
+            .flat_map(|tokens| tokens.windows(len))
+            .filter(|w| {
+                w.iter().all(single) && w.windows(2).all(|p| p[1].position == p[0].position + 1)
+            })
+            .step_by(53)
+            .take(40)
+        {
+            phrases.push(window.iter().collect());
+            // The same words in the other order: only slop finds them.
+            phrases.push(window.iter().rev().collect());
+        }
+    }
+    // Every match of a scored query, with its score.
+    let scored = |query: &dyn Query| -> Vec<(DocId, u32)> {
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut all = Vec::new();
+        for reader in searcher.segment_readers() {
+            weight
+                .for_each(reader, &mut |doc, score| all.push((doc, score.to_bits())))
+                .unwrap();
+        }
+        all
+    };
+    let docs = |query: &dyn Query| searcher.search(query, &DocSetCollector).unwrap();
+    let (mut walked, mut not_walked, mut matched) = (0, 0, 0);
+    for phrase in &phrases {
+        for slop in [0, 1, 2, 3] {
+            let terms: Vec<(usize, Term)> = phrase
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i, Term::from_field_text(fields.text, &t.stems[0])))
+                .collect();
+            let block = BlockPhrase::new(terms.clone(), slop, segments.positions().clone());
+            let tantivy = PhraseQuery::new_with_offset_and_slop(terms, slop);
+            let label = format!(
+                "{:?}~{slop}",
+                phrase.iter().map(|t| &t.surface).collect::<Vec<_>>()
+            );
+            let expected = scored(&tantivy);
+            assert_eq!(scored(&block), expected, "{label}");
+            let expected_docs: std::collections::HashSet<DocAddress> = expected
+                .iter()
+                .map(|&(doc, _)| DocAddress::new(0, doc))
+                .collect();
+            assert_eq!(docs(&block), expected_docs, "{label}");
+            for reader in searcher.segment_readers() {
+                match block.walks_blocks(reader).unwrap() {
+                    true => walked += 1,
+                    false => not_walked += 1,
+                }
+            }
+            if !expected.is_empty() {
+                matched += 1;
+            }
+
+            // The engine's own plan of the phrase (with the pair of two common words).
+            let written: Vec<&str> = phrase.iter().map(|t| t.surface.as_str()).collect();
+            let text = format!("\"{}\"~{slop}", written.join(" "));
+            let parsed = query::parse(&text).unwrap();
+            let plain = plan::plan(&parsed, &fields).unwrap();
+            let blocks = plan::plan_for(&parsed, &fields, &segments).unwrap();
+            let mut ranked_tally = None;
+            for window in [10, 200] {
+                let a = collect::first_stage(&segments, &plain, window).unwrap();
+                let b = collect::first_stage(&segments, &blocks, window).unwrap();
+                assert_eq!(a.window, b.window, "{text} window {window}");
+                assert_eq!(a.tally, b.tally, "{text} window {window}");
+                ranked_tally = a.tally;
+            }
+            // Counted apart, unscored: what the scored pass counts. (tantivy's unscored
+            // check of three or more words with slop finds more than its count.)
+            let apart = collect::tally(&segments, &blocks).unwrap();
+            match ranked_tally {
+                Some(ranked) => assert_eq!(apart, ranked, "{text}"),
+                None => assert_eq!(apart, collect::tally(&segments, &plain).unwrap(), "{text}"),
+            }
+        }
+    }
+    assert!(
+        walked > 50 && not_walked > 50,
+        "both scorers ran ({walked} and {not_walked})"
+    );
+    assert!(matched > 100, "most phrases match ({matched})");
+}

@@ -13,12 +13,14 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::index::SegmentId;
+use tantivy::directory::{CompositeFile, FileSlice};
+use tantivy::index::{SegmentComponent, SegmentId};
 use tantivy::postings::TermInfo;
-use tantivy::query::Weight;
+use tantivy::query::{Bm25Weight, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
+use super::phrase::{BlockPhrase, PositionFiles};
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 use crate::analysis;
 
@@ -32,6 +34,8 @@ pub struct Segments {
     /// The field of stems, and the same stems of citing passages only (see `Fields::citing`).
     stems: Field,
     citing: Field,
+    /// The stems' positions file of each segment (see [`super::phrase`]).
+    positions: PositionFiles,
 }
 
 struct SegmentFacts {
@@ -55,12 +59,18 @@ impl Segments {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let schema = searcher.schema();
         let (stems, citing) = (schema.get_field("text")?, schema.get_field("citing")?);
+        let positions = Arc::new(positions_of(&searcher, stems)?);
         Ok(Segments {
             searcher,
             facts,
             stems,
             citing,
+            positions,
         })
+    }
+
+    pub fn positions(&self) -> &PositionFiles {
+        &self.positions
     }
 
     fn facts(&self, ord: u32) -> Arc<SegmentFacts> {
@@ -135,6 +145,27 @@ impl SegmentFacts {
     }
 }
 
+/// The positions of `field` in each segment of `searcher` that has them.
+fn positions_of(searcher: &Searcher, field: Field) -> tantivy::Result<Vec<(SegmentId, FileSlice)>> {
+    let mut files = Vec::new();
+    for segment in searcher.index().searchable_segments()? {
+        if !searcher
+            .segment_readers()
+            .iter()
+            .any(|r| r.segment_id() == segment.id())
+        {
+            continue;
+        }
+        let file = segment
+            .open_read(SegmentComponent::Positions)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        if let Some(slice) = CompositeFile::open(&file)?.open_read(field) {
+            files.push((segment.id(), slice));
+        }
+    }
+    Ok(files)
+}
+
 fn cap_words(words: u64) -> u8 {
     words.min(SHORT_PASSAGE_WORDS) as u8
 }
@@ -178,10 +209,15 @@ pub fn first_stage(segments: &Segments, plan: &Plan, window: usize) -> tantivy::
         }
     }
     let best = TopScores::new(best.limit, segments);
+    let phrase = match plan.query.downcast_ref::<BlockPhrase>() {
+        Some(phrase) => Some((phrase, Bm25Weight::for_terms(searcher, &phrase.terms())?)),
+        None => None,
+    };
     let pass = RankAndTally {
         best,
         tally: TallyCollector::new(segments),
         union_terms: &plan.union_terms,
+        phrase,
     };
     let (window, tally) = searcher.search(&*plan.query, &pass)?;
     Ok(FirstStage {
@@ -191,11 +227,14 @@ pub fn first_stage(segments: &Segments, plan: &Plan, window: usize) -> tantivy::
 }
 
 /// Ranks and counts every match in one pass; a dense union's matches are counted from a
-/// set of matches filled on the way.
+/// set of matches filled on the way, and a phrase alone is scored only where its score
+/// could enter the window.
 struct RankAndTally<'a> {
     best: TopScores<'a>,
     tally: TallyCollector<'a>,
     union_terms: &'a [Term],
+    /// The query, when it is one phrase, and its BM25 weight.
+    phrase: Option<(&'a BlockPhrase, Bm25Weight)>,
 }
 
 impl Collector for RankAndTally<'_> {
@@ -233,6 +272,27 @@ impl Collector for RankAndTally<'_> {
     ) -> tantivy::Result<Self::Fruit> {
         let (mut top, mut tally) = self.for_segment(ord, reader)?;
         let alive = reader.alive_bitset();
+        if let Some((phrase, bm25)) = &self.phrase {
+            if let Some(mut candidates) = phrase.candidates(reader, bm25)? {
+                let mut doc = candidates.doc();
+                while doc != TERMINATED {
+                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        // A passage whose best score cannot enter the window is only
+                        // checked for the count; the prior only lowers a score.
+                        if candidates.score_bound() > top.floor {
+                            if let Some(score) = candidates.score() {
+                                top.collect(doc, score);
+                                tally.collect(doc, score);
+                            }
+                        } else if candidates.holds() {
+                            tally.collect(doc, 0.0);
+                        }
+                    }
+                    doc = candidates.advance();
+                }
+                return Ok((top.harvest(), tally.harvest()));
+            }
+        }
         if !self.union_terms.is_empty() && dense_union(reader, self.union_terms)? {
             let mut set = MatchSet::new(reader.max_doc());
             weight.for_each(reader, &mut |doc, score| {

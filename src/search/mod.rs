@@ -6,6 +6,7 @@
 pub mod articles;
 pub mod browse;
 pub mod collect;
+pub mod phrase;
 pub mod plan;
 pub mod query;
 pub mod rerank;

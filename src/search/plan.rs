@@ -9,7 +9,10 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Score, Term};
 
+use std::sync::Arc;
+
 use super::collect::Segments;
+use super::phrase::{BlockPhrase, PositionFiles};
 use super::query::{Clause, Filter, ParsedQuery};
 use super::rerank::{QueryUnits, Unit};
 use super::sessions::SessionRuns;
@@ -200,6 +203,7 @@ fn plan_in(
     fields: &Fields,
     segments: Option<&Segments>,
 ) -> Result<Plan, String> {
+    let positions = segments.map(Segments::positions);
     let mut words: Vec<Word> = Vec::new();
     let mut stopwords: Vec<Word> = Vec::new();
     let mut phrases: Vec<Both> = Vec::new();
@@ -219,7 +223,7 @@ fn plan_in(
                     .map(|t| Unit::of(t, fields))
                     .collect::<Vec<_>>(),
             );
-            if let Some(query) = clause_query(&tokens, slop, fields) {
+            if let Some(query) = clause_query(&tokens, slop, fields, positions) {
                 alternatives.push(query);
             }
         }
@@ -289,7 +293,7 @@ fn plan_in(
     }
     for clause in &parsed.excluded {
         let (tokens, slop) = analyze_clause(clause);
-        if let Some(query) = clause_query(&tokens, slop, fields) {
+        if let Some(query) = clause_query(&tokens, slop, fields, positions) {
             // What the word would find is excluded, exact forms or not.
             clauses.push((Occur::MustNot, Both::same(query.into_both().matched)));
         }
@@ -398,11 +402,16 @@ fn analyze_clause(clause: &Clause) -> (Vec<AnalyzedToken>, u32) {
 }
 
 /// A word is one analyzed token (or a phrase, when the analyzer splits it, like `و17`).
-fn clause_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Word> {
+fn clause_query(
+    tokens: &[AnalyzedToken],
+    slop: u32,
+    fields: &Fields,
+    positions: Option<&PositionFiles>,
+) -> Option<Word> {
     match tokens {
         [] => None,
         [token] => Some(Word::Terms(stem_terms(token, fields))),
-        _ => Some(Word::Other(phrase_query(tokens, slop, fields))),
+        _ => Some(Word::Other(phrase_query(tokens, slop, fields, positions))),
     }
 }
 
@@ -432,10 +441,17 @@ fn stem_terms(token: &AnalyzedToken, fields: &Fields) -> Vec<(Term, Score)> {
         .collect()
 }
 
-/// A phrase matches on stems (so clitics and light suffixes still match). The index holds every stem candidate of a word at its position, so a
-/// position of the phrase matches any candidate of the query's word: `لتعزيز التعاون` finds
-/// `تعزيز التعاون`, and `تعزيز التعاون` finds `لتعزيز التعاون`.
-fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
+/// A phrase matches on stems (so clitics and light suffixes still match). The index holds
+/// every stem candidate of a word at its position, so a position of the phrase matches any
+/// candidate of the query's word: `لتعزيز التعاون` finds `تعزيز التعاون`, and `تعزيز التعاون`
+/// finds `لتعزيز التعاون`. With the segments' `positions`, a phrase of single stems walks
+/// their blocks where they are frequent (see [`super::phrase`]).
+fn phrase_query(
+    tokens: &[AnalyzedToken],
+    slop: u32,
+    fields: &Fields,
+    positions: Option<&PositionFiles>,
+) -> Both {
     if let Some(pairs) = pair_phrase(tokens, slop, fields) {
         return pairs;
     }
@@ -450,7 +466,16 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
                 )
             })
             .collect();
-        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+        match positions {
+            Some(positions) => {
+                let phrase = BlockPhrase::new(terms, slop, Arc::clone(positions));
+                Box::new(match adjacent_pair(tokens, fields) {
+                    Some(pair) => phrase.with_adjacent(pair),
+                    None => phrase,
+                })
+            }
+            None => Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+        }
     } else {
         let alternations = tokens
             .iter()
@@ -469,6 +494,17 @@ fn phrase_query(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Both {
         union_terms: Vec::new(),
         matched: stemmed.box_clone(),
         ranked: stemmed,
+    }
+}
+
+/// The pair term of two neighbouring words with one common stem each.
+fn adjacent_pair(tokens: &[AnalyzedToken], fields: &Fields) -> Option<Term> {
+    let common = |t: &AnalyzedToken| t.stems.len() == 1 && analysis::is_common(&t.stems[0]);
+    match tokens {
+        [a, b] if b.position == a.position + 1 && common(a) && common(b) => Some(
+            Term::from_field_text(fields.pairs, &analysis::stem_pair(&a.stems[0], &b.stems[0])),
+        ),
+        _ => None,
     }
 }
 
