@@ -20,7 +20,7 @@ use tantivy::query::{Bm25Weight, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
-use super::phrase::{BlockPhrase, PositionFiles};
+use super::phrase::{BlockPhrase, Check, PositionFiles};
 use super::plan::{length_prior, Plan, SHORT_PASSAGE_WORDS};
 use crate::analysis;
 
@@ -279,13 +279,13 @@ impl Collector for RankAndTally<'_> {
                     if alive.is_none_or(|alive| alive.is_alive(doc)) {
                         // A passage whose best score cannot enter the window is only
                         // checked for the count; the prior only lowers a score.
-                        if candidates.score_bound() > top.floor {
-                            if let Some(score) = candidates.score() {
+                        match candidates.check(top.floor) {
+                            Check::Scores(score) => {
                                 top.collect(doc, score);
                                 tally.collect(doc, score);
                             }
-                        } else if candidates.holds() {
-                            tally.collect(doc, 0.0);
+                            Check::Holds => tally.collect(doc, 0.0),
+                            Check::Misses => {}
                         }
                     }
                     doc = candidates.advance();

@@ -518,23 +518,35 @@ impl Candidates {
         self.doc()
     }
 
-    /// The highest score the candidate could have.
-    pub fn score_bound(&self) -> Score {
-        self.0
-            .as_ref()
-            .map_or(0.0, |scorer| scorer.score_of(scorer.count_bound()))
+    /// Whether the candidate holds the phrase, and its score when that could be above
+    /// `floor`.
+    pub fn check(&mut self, floor: Score) -> Check {
+        let Some(scorer) = self.0.as_mut() else {
+            return Check::Misses;
+        };
+        // Three words or more with slop: whether it holds is its count (see
+        // `phrase_exists`), from which the score costs nothing more.
+        let counted = scorer.slop > 0 && scorer.cursors.len() > 2;
+        if counted || scorer.score_of(scorer.count_bound()) > floor {
+            return match scorer.phrase_count() {
+                0 => Check::Misses,
+                count => Check::Scores(scorer.score_of(count)),
+            };
+        }
+        if scorer.holds() {
+            Check::Holds
+        } else {
+            Check::Misses
+        }
     }
+}
 
-    /// The candidate's score, or `None` when it does not hold the phrase.
-    pub fn score(&mut self) -> Option<Score> {
-        let scorer = self.0.as_mut()?;
-        let count = scorer.phrase_count();
-        (count > 0).then(|| scorer.score_of(count))
-    }
-
-    pub fn holds(&mut self) -> bool {
-        self.0.as_mut().is_some_and(|scorer| scorer.holds())
-    }
+/// What [`Candidates::check`] found of a candidate.
+pub enum Check {
+    Misses,
+    /// It holds the phrase, with a score no higher than the floor.
+    Holds,
+    Scores(Score),
 }
 
 impl DocSet for BlockPhraseScorer {
