@@ -490,6 +490,18 @@ fn block_phrases_match_and_score_as_tantivys_phrases() {
             // The same words in the other order: only slop finds them.
             phrases.push(window.iter().rev().collect());
         }
+        // Frequent words, whose postings run over several blocks.
+        let common = |t: &AnalyzedToken| single(t) && analysis::is_common(&t.stems[0]);
+        for window in passages
+            .iter()
+            .flat_map(|tokens| tokens.windows(len))
+            .filter(|w| w.iter().all(common))
+            .step_by(31)
+            .take(25)
+        {
+            phrases.push(window.iter().collect());
+            phrases.push(window.iter().rev().collect());
+        }
     }
     // Every match of a scored query, with its score.
     let scored = |query: &dyn Query| -> Vec<(DocId, u32)> {
@@ -505,7 +517,7 @@ fn block_phrases_match_and_score_as_tantivys_phrases() {
         all
     };
     let docs = |query: &dyn Query| searcher.search(query, &DocSetCollector).unwrap();
-    let (mut walked, mut not_walked, mut matched) = (0, 0, 0);
+    let (mut walked, mut not_walked, mut matched, mut walked_long) = (0, 0, 0, 0);
     for phrase in &phrases {
         for slop in [0, 1, 2, 3] {
             let terms: Vec<(usize, Term)> = phrase
@@ -526,9 +538,22 @@ fn block_phrases_match_and_score_as_tantivys_phrases() {
                 .map(|&(doc, _)| DocAddress::new(0, doc))
                 .collect();
             assert_eq!(docs(&block), expected_docs, "{label}");
+            // Postings longer than a block (128 passages), so that the walk crosses blocks.
+            let rarest = phrase
+                .iter()
+                .map(|t| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(fields.text, &t.stems[0]))
+                        .unwrap()
+                })
+                .min()
+                .unwrap_or(0);
             for reader in searcher.segment_readers() {
                 match block.walks_blocks(reader).unwrap() {
-                    true => walked += 1,
+                    true => {
+                        walked += 1;
+                        walked_long += usize::from(rarest >= 200);
+                    }
                     false => not_walked += 1,
                 }
             }
@@ -536,29 +561,33 @@ fn block_phrases_match_and_score_as_tantivys_phrases() {
                 matched += 1;
             }
 
-            // The engine's own plan of the phrase (with the pair of two common words).
+            // The engine's own plan of the phrase (with the pair of two common words), and
+            // under a session filter, which seeks the phrase from run to run.
             let written: Vec<&str> = phrase.iter().map(|t| t.surface.as_str()).collect();
-            let text = format!("\"{}\"~{slop}", written.join(" "));
-            let parsed = query::parse(&text).unwrap();
-            let plain = plan::plan(&parsed, &fields).unwrap();
-            let blocks = plan::plan_for(&parsed, &fields, &segments).unwrap();
-            let mut ranked_tally = None;
-            for window in [10, 200] {
-                let a = collect::first_stage(&segments, &plain, window).unwrap();
-                let b = collect::first_stage(&segments, &blocks, window).unwrap();
-                assert_eq!(a.window, b.window, "{text} window {window}");
-                assert_eq!(a.tally, b.tally, "{text} window {window}");
-                ranked_tally = a.tally;
-            }
-            // Counted apart, unscored: what the scored pass counts. (tantivy's unscored
-            // check of three or more words with slop finds more than its count.)
-            let apart = collect::tally(&segments, &blocks).unwrap();
-            match ranked_tally {
-                Some(ranked) => assert_eq!(apart, ranked, "{text}"),
-                None => assert_eq!(apart, collect::tally(&segments, &plain).unwrap(), "{text}"),
+            let alone = format!("\"{}\"~{slop}", written.join(" "));
+            for text in [alone.clone(), format!("{alone} session:11")] {
+                let parsed = query::parse(&text).unwrap();
+                let plain = plan::plan(&parsed, &fields).unwrap();
+                let blocks = plan::plan_for(&parsed, &fields, &segments).unwrap();
+                let mut ranked_tally = None;
+                for window in [10, 200] {
+                    let a = collect::first_stage(&segments, &plain, window).unwrap();
+                    let b = collect::first_stage(&segments, &blocks, window).unwrap();
+                    assert_eq!(a.window, b.window, "{text} window {window}");
+                    assert_eq!(a.tally, b.tally, "{text} window {window}");
+                    ranked_tally = a.tally;
+                }
+                // Counted apart, unscored: what the scored pass counts. (tantivy's unscored
+                // check of three or more words with slop finds more than its count.)
+                let apart = collect::tally(&segments, &blocks).unwrap();
+                match ranked_tally {
+                    Some(ranked) => assert_eq!(apart, ranked, "{text}"),
+                    None => assert_eq!(apart, collect::tally(&segments, &plain).unwrap(), "{text}"),
+                }
             }
         }
     }
+    assert!(walked_long > 5, "walks across blocks ({walked_long})");
     assert!(
         walked > 50 && not_walked > 50,
         "both scorers ran ({walked} and {not_walked})"

@@ -91,7 +91,7 @@ impl Segments {
             .iter()
             .map(|&(score, address)| (score, self.order(address), address))
             .collect();
-        keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for (slot, (score, _, address)) in scored.iter_mut().zip(keyed) {
             *slot = (score, address);
         }

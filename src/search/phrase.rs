@@ -56,7 +56,9 @@ impl std::fmt::Debug for BlockPhrase {
 
 impl BlockPhrase {
     /// `terms` are two or more, of one field, whose positions are in `positions`.
-    pub fn new(terms: Vec<(usize, Term)>, slop: u32, positions: PositionFiles) -> BlockPhrase {
+    pub fn new(mut terms: Vec<(usize, Term)>, slop: u32, positions: PositionFiles) -> BlockPhrase {
+        // As tantivy's phrase orders them: the order of the idf sum and of equal frequencies.
+        terms.sort_by_key(|(offset, _)| *offset);
         BlockPhrase {
             terms,
             slop,
@@ -206,9 +208,10 @@ impl BlockPhrase {
             phrase_count: 0,
             bm25,
             fieldnorms: reader.get_fieldnorms_reader(field)?,
+            max_doc: reader.max_doc(),
             buffers: Buffers::default(),
         };
-        Ok(Some(Outcome::Scorer(Box::new(scorer.start()))))
+        Ok(Some(Outcome::Scorer(Box::new(scorer))))
     }
 }
 
@@ -222,7 +225,7 @@ impl Weight for BlockPhraseWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let bm25 = self.bm25.as_ref().map(|w| w.boost_by(boost));
         match self.phrase.block_scorer(reader, bm25)? {
-            Some(Outcome::Scorer(scorer)) => Ok(scorer),
+            Some(Outcome::Scorer(scorer)) => Ok(scorer.start()),
             Some(Outcome::Empty) => Ok(Box::new(EmptyScorer)),
             None => self.fallback.scorer(reader, boost),
         }
@@ -350,11 +353,13 @@ struct BlockPhraseScorer {
     phrase_count: u32,
     bm25: Option<Bm25Weight>,
     fieldnorms: FieldNormReader,
+    max_doc: DocId,
     buffers: Buffers,
 }
 
 impl BlockPhraseScorer {
-    fn start(mut self) -> BlockPhraseScorer {
+    /// On the first match, as a scorer starts.
+    fn start(mut self: Box<Self>) -> Box<BlockPhraseScorer> {
         let first = self.cursors[0].doc();
         self.doc = self.find(first);
         self
@@ -425,20 +430,17 @@ impl BlockPhraseScorer {
         b.left_slops.clear();
         for i in 1..terms - 1 {
             self.cursors[i].positions(&mut b.right);
+            // A middle term: three words or more.
             if slop > 0 {
-                if terms > 2 {
-                    intersection_count_with_carrying_slop(
-                        &mut b.left,
-                        &mut b.left_slops,
-                        &b.right,
-                        slop,
-                        true,
-                        &mut b.positions,
-                        &mut b.slops,
-                    );
-                } else {
-                    intersection_count_with_slop(&mut b.left, &b.right, slop, true);
-                }
+                intersection_count_with_carrying_slop(
+                    &mut b.left,
+                    &mut b.left_slops,
+                    &b.right,
+                    slop,
+                    true,
+                    &mut b.positions,
+                    &mut b.slops,
+                );
             } else {
                 intersection(&mut b.left, &b.right);
             }
@@ -482,7 +484,7 @@ impl BlockPhraseScorer {
                 &mut b.slops,
             )
         } else {
-            intersection_count_with_slop(&mut b.left, &b.right, self.slop, false) as u32
+            intersection_count_with_slop(&b.left, &b.right, self.slop) as u32
         }
     }
 }
@@ -572,17 +574,37 @@ impl DocSet for BlockPhraseScorer {
         self.doc
     }
 
-    /// tantivy's estimate for a phrase: a tenth per term of the rarest term's passages.
+    /// tantivy's phrase scorer's estimate, so that an intersection orders (and sums) its
+    /// clauses as it would with tantivy's scorer.
     fn size_hint(&self) -> u32 {
-        self.cursors[0].blocks.doc_freq() / (10 * self.cursors.len() as u32)
+        self.intersection_estimate() / (10 * self.cursors.len() as u32)
     }
 
     fn cost(&self) -> u64 {
-        u64::from(self.cursors[0].blocks.doc_freq()) * 10 * self.cursors.len() as u64
+        u64::from(self.intersection_estimate()) * 10 * self.cursors.len() as u64
     }
 }
 
 impl BlockPhraseScorer {
+    /// tantivy's estimate of an intersection's size (`query/size_hint.rs`), over the terms'
+    /// postings rarest first.
+    fn intersection_estimate(&self) -> u32 {
+        if self.max_doc == 0 {
+            return 0;
+        }
+        let mut sizes = self.cursors.iter().map(|c| f64::from(c.blocks.doc_freq()));
+        let Some(mut estimate) = sizes.next() else {
+            return 0;
+        };
+        let (mut smallest, mut co_location) = (estimate, 1.3f64);
+        for size in sizes {
+            co_location = (co_location - 0.1).max(1.0);
+            estimate *= (size / f64::from(self.max_doc)) * co_location;
+            smallest = smallest.min(size);
+        }
+        estimate.round().min(smallest) as u32
+    }
+
     fn score_of(&self, count: u32) -> Score {
         match &self.bm25 {
             Some(bm25) => bm25.score(self.fieldnorms.fieldnorm_id(self.doc), count),
@@ -645,14 +667,9 @@ fn intersection(left: &mut Vec<u32>, right: &[u32]) {
     left.truncate(count);
 }
 
-/// Pairs of positions at most `slop` apart; with `update_left`, `left` becomes the right
-/// side of each pair.
-fn intersection_count_with_slop(
-    left: &mut [u32],
-    right: &[u32],
-    slop: u32,
-    update_left: bool,
-) -> usize {
+/// Pairs of positions at most `slop` apart (of two terms; tantivy's `update_left`, for a
+/// middle term, is never needed: three terms or more carry their slop).
+fn intersection_count_with_slop(left: &[u32], right: &[u32], slop: u32) -> usize {
     let (mut l, mut r, mut count) = (0, 0, 0);
     while l < left.len() && r < right.len() {
         let (left_val, right_val) = (left[l], right[r]);
@@ -660,9 +677,6 @@ fn intersection_count_with_slop(
             // A later left position may be closer.
             while l + 1 < left.len() && left[l + 1] <= right_val {
                 l += 1;
-            }
-            if update_left {
-                left[count] = right_val;
             }
             count += 1;
             l += 1;
