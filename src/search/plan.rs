@@ -497,9 +497,13 @@ fn phrase_query(
     }
 }
 
+/// A word with one stem, common enough for its pairs to be indexed.
+fn common(token: &AnalyzedToken) -> bool {
+    token.stems.len() == 1 && analysis::is_common(&token.stems[0])
+}
+
 /// The pair term of two neighbouring words with one common stem each.
 fn adjacent_pair(tokens: &[AnalyzedToken], fields: &Fields) -> Option<Term> {
-    let common = |t: &AnalyzedToken| t.stems.len() == 1 && analysis::is_common(&t.stems[0]);
     match tokens {
         [a, b] if b.position == a.position + 1 && common(a) && common(b) => Some(
             Term::from_field_text(fields.pairs, &analysis::stem_pair(&a.stems[0], &b.stems[0])),
@@ -513,7 +517,6 @@ fn adjacent_pair(tokens: &[AnalyzedToken], fields: &Fields) -> Option<Term> {
 /// Two words are one term, which counts from the term dictionary and ranks with block-WAND.
 /// Only for exact order (no slop) and words with a single stem.
 fn pair_phrase(tokens: &[AnalyzedToken], slop: u32, fields: &Fields) -> Option<Both> {
-    let common = |t: &AnalyzedToken| t.stems.len() == 1 && analysis::is_common(&t.stems[0]);
     let neighbours = tokens
         .windows(2)
         .all(|w| w[1].position == w[0].position + 1);
