@@ -18,22 +18,27 @@ fn main() -> anyhow::Result<()> {
         .map(|g| g["raw"].as_str().unwrap_or_default())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let copies: Vec<(String, String)> = ["001_a4_amiri", "002_a5_noto", "004_a4_amiri"]
-        .iter()
-        .map(|name| {
-            let dir = "tests/fixtures/formats";
-            let read = |ext: &str| std::fs::read_to_string(format!("{dir}/{name}.{ext}.txt"));
-            Ok((read("source")?, read("mupdf")?))
-        })
-        .collect::<std::io::Result<_>>()?;
+    // The damaged copies of the clean documents (the `tiny_*` ones are a test's own).
+    let dir = "tests/fixtures/formats";
+    let mut copies: Vec<(String, String)> = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".mupdf.txt") else {
+            continue;
+        };
+        if !stem.starts_with("tiny") {
+            let read = |ext: &str| std::fs::read_to_string(format!("{dir}/{stem}.{ext}.txt"));
+            copies.push((read("source")?, read("mupdf")?));
+        }
+    }
     let mut results = Vec::new();
     let base = Costs::default();
     for single in [3.0, 4.0, 5.0] {
         for wide in [-3.0, -1.0] {
-            for margin in [1.0, 2.0] {
+            for margin in [1.0, 2.0, 3.0] {
                 for (kinds, reversed) in [1.0, 2.0, 3.0, 4.0]
                     .into_iter()
-                    .flat_map(|k| [2.0, 3.0, 4.0].map(|r| (k, r)))
+                    .flat_map(|k| [2.0, 2.5, 3.0, 3.5, 4.0].map(|r| (k, r)))
                 {
                     let costs = Costs {
                         cut_single_space: single,

@@ -181,11 +181,7 @@ pub fn repair(extracted: &str) -> Repaired {
 /// only where the document shows its kind of damage, so clean text passes through unchanged.
 pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Repaired {
     let model = &model::Remembering::new(model);
-    let memo = Memo {
-        extracted,
-        readings: OnceLock::new(),
-        lines: Mutex::default(),
-    };
+    let memo = Memo::default();
     let mut repaired = repair_once(extracted, model, costs, &memo);
     // A pass can make damage another pass reads (a join makes a word the lam-alef check
     // counts), so the stage runs again on its own output until that changes nothing: then
@@ -204,30 +200,35 @@ pub fn repair_with(extracted: &str, model: &dyn WordModel, costs: &Costs) -> Rep
 }
 
 /// Rounds of the stage at most; two settle every document seen so far.
-const MAX_ROUNDS: usize = 4;
+const MAX_ROUNDS: usize = 8;
 
 /// Lines a thread takes at a time: enough that handing them over costs little.
 const LINES_PER_TASK: usize = 64;
 
 /// What the stage learned of one document, kept through its rounds: the readings of lines,
 /// and what the passes of one line made of each line they saw. A later round meets mostly
-/// lines the round before left as they are, and repairs only the others.
-struct Memo<'a> {
-    /// The document as extracted, whose numbers decide how the run-order pass reads them.
-    extracted: &'a str,
-    readings: OnceLock<runs::Readings>,
+/// lines the round before left as they are, and repairs only the others. What a round finds
+/// depends only on the text it reads, as if the stage were started on that text: so the
+/// stage stops where starting it again would change nothing, and is idempotent.
+#[derive(Default)]
+struct Memo {
+    /// Readings of lines, for texts whose numbers read backwards and for the others (see
+    /// [`runs::Readings::new`]): a round whose digits pass turned them round reads the
+    /// numbers as runs of their own in the next.
+    readings: [OnceLock<runs::Readings>; 2],
     lines: Mutex<LinesSeen>,
 }
 
-/// A line as a round met it, under the damage the round saw, and what its passes made of it.
-type LinesSeen = FxHashMap<(Damage, String), (String, Vec<Pass>)>;
+/// A line as a round met it, under the damage the round saw and the way it read numbers, and
+/// what its passes made of it.
+type LinesSeen = FxHashMap<(Damage, bool, String), (String, Vec<Pass>)>;
 
-impl Memo<'_> {
-    /// Made when a round first needs them: a clean document never does, and is not read
-    /// once more for its numbers.
-    fn readings(&self) -> &runs::Readings {
-        self.readings
-            .get_or_init(|| runs::Readings::new(!digits::are_reversed(self.extracted)))
+impl Memo {
+    /// The readings for a round that reads `text`, made when a round first needs them: a
+    /// clean document never does, and is not read once more for its numbers.
+    fn readings(&self, text: &str) -> &runs::Readings {
+        let numbers_apart = !digits::are_reversed(text);
+        self.readings[usize::from(numbers_apart)].get_or_init(|| runs::Readings::new(numbers_apart))
     }
 
     fn lines(&self) -> MutexGuard<'_, LinesSeen> {
@@ -251,7 +252,7 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
     if !damage.any() {
         return Repaired::unchanged(extracted);
     }
-    let readings = memo.readings();
+    let readings = memo.readings(extracted);
     let mut lines: Vec<Line> = Vec::new();
     let mut start = 0;
     for (number, raw) in (1..).zip(extracted.split_inclusive('\n')) {
@@ -284,6 +285,7 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
                     glyphs: false,
                     ..damage
                 },
+                readings.numbers_apart(),
                 line.text.clone(),
             );
             let remembered = memo.lines().get(&key).cloned();
@@ -343,15 +345,16 @@ fn line_passes(
 /// The model of word order learned from these documents' text: whole lines of clean
 /// documents, and only the runs surely in order of documents that show visual-order damage.
 pub fn learn_model<'a>(documents: impl IntoIterator<Item = &'a str>) -> model::CorpusModel {
-    let mut runs = Vec::new();
+    let (mut sure, mut unsure) = (Vec::new(), Vec::new());
     for text in documents {
         let damage = Damage::of(text, &model::CorpusModel::default());
         let whole = !(damage.visual_order || damage.mirrored || damage.reversed_digits);
+        let runs = if whole { &mut sure } else { &mut unsure };
         for line in text.lines() {
             runs.extend(runs::token_runs(line, whole));
         }
     }
-    model::CorpusModel::learn(runs)
+    model::CorpusModel::learn_from(sure, unsure)
 }
 
 /// The kinds of damage a document shows, each switching its passes on.

@@ -2,7 +2,8 @@
 //! likely one word is to follow another. Learned from the corpus's own text in logical order
 //! (`data/repair_model.tsv`, made by `cargo run --example repair_model`): the clean documents
 //! whole, and of the damaged ones only the word pairs inside a run (never across a double
-//! space, a tatweel edge or a letter glued to a digit), which extraction leaves in order.
+//! space, a tatweel edge or a letter glued to a digit), which extraction leaves in order, each
+//! counted once less than seen (see [`CorpusModel::learn_from`]).
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -82,14 +83,42 @@ pub fn token_key(text: &str) -> String {
 impl CorpusModel {
     /// A model of the token sequences given (each a run of tokens in logical order).
     pub fn learn(runs: impl IntoIterator<Item = Vec<String>>) -> CorpusModel {
+        CorpusModel::learn_from(runs, std::iter::empty())
+    }
+
+    /// A model of runs surely in logical order (`sure`) and of runs that may hold a run
+    /// boundary the extractor left unmarked (`unsure`: the runs of a damaged document). Each
+    /// pair of an unsure run counts once less than it was seen: a pair seen in one line only
+    /// is that line's own evidence, and a model that kept it would find every damaged line
+    /// likeliest as extracted, boundaries and all. So the line being read is left out of
+    /// what the model knows of it (leave-one-out), while pairs that other lines show stay.
+    pub fn learn_from(
+        sure: impl IntoIterator<Item = Vec<String>>,
+        unsure: impl IntoIterator<Item = Vec<String>>,
+    ) -> CorpusModel {
         let mut model = CorpusModel::default();
-        for run in runs {
+        let mut unsure_pairs: HashMap<(u32, u32), u32> = HashMap::default();
+        for (run, sure) in sure
+            .into_iter()
+            .map(|r| (r, true))
+            .chain(unsure.into_iter().map(|r| (r, false)))
+        {
             let ids: Vec<u32> = run.iter().map(|t| model.id(t)).collect();
             for &id in &ids {
                 model.counts[id as usize] += 1;
             }
+            let pairs = if sure {
+                &mut model.pairs
+            } else {
+                &mut unsure_pairs
+            };
             for pair in ids.windows(2) {
-                *model.pairs.entry((pair[0], pair[1])).or_default() += 1;
+                *pairs.entry((pair[0], pair[1])).or_default() += 1;
+            }
+        }
+        for (pair, count) in unsure_pairs {
+            if count > 1 {
+                *model.pairs.entry(pair).or_default() += count - 1;
             }
         }
         model.finish();
@@ -348,6 +377,28 @@ mod tests {
         assert!(m.follows("من", "الاتفاقيه") > m.follows("الاتفاقيه", "من"));
         assert!(m.follows("من", "الاتفاقيه") > 0.0);
         assert!(m.follows("الاتفاقيه", "من") < 0.0);
+    }
+
+    #[test]
+    fn pairs_of_damaged_runs_count_once_less_than_seen() {
+        let runs = |texts: &[&str]| -> Vec<Vec<String>> {
+            texts
+                .iter()
+                .map(|r| r.split(' ').map(token_key).collect())
+                .collect()
+        };
+        let sure = runs(&["المادة من الاتفاقية"]);
+        let once = CorpusModel::learn_from(sure.clone(), runs(&["تنفيذ المادة"]));
+        let twice = CorpusModel::learn_from(sure, runs(&["تنفيذ المادة", "تنفيذ المادة"]));
+        // Seen in one line only, the pair is that line's own: as good as never seen.
+        assert_eq!(
+            once.follows("تنفيذ", "الماده"),
+            once.follows("تنفيذ", "الاتفاقيه")
+        );
+        assert!(twice.follows("تنفيذ", "الماده") > 0.0);
+        // Sure runs count every pair, and the words of every run are counted.
+        assert!(once.follows("من", "الاتفاقيه") > 0.0);
+        assert_eq!(once.seen("تنفيذ"), 1);
     }
 
     #[test]

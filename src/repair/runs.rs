@@ -80,7 +80,7 @@ impl Default for Costs {
     fn default() -> Costs {
         Costs {
             cut_single_space: 5.0,
-            cut_space_reversed: 4.0,
+            cut_space_reversed: 3.5,
             cut_wide_space: -3.0,
             cut_tatweel_edge: -3.0,
             cut_inside_word: 1.0,
@@ -145,6 +145,11 @@ impl Readings {
             found: Mutex::default(),
             numbers_apart,
         }
+    }
+
+    /// Whether these are the readings of a text whose numbers are runs of their own.
+    pub fn numbers_apart(&self) -> bool {
+        self.numbers_apart
     }
 
     fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
