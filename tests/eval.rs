@@ -327,8 +327,8 @@ fn dev_damaged_set() {
     );
     let _ = std::io::stderr().write_all((report.clone() + &summary).as_bytes());
 
-    // Measured 9 of 10 (see the README's repair section); the target is all of them.
-    assert!(found >= 9, "{summary}{report}");
+    // Measured 10 of 10 (see the README's repair section): the target, all of them.
+    assert_eq!(found, citations.len(), "{summary}{report}");
     assert_eq!(counted, 0, "{summary}{report}");
     assert_eq!(first, items.len(), "{summary}{report}");
 }

@@ -176,6 +176,17 @@ pub fn reorder_line(
     costs: &Costs,
     readings: &Readings,
 ) -> Option<String> {
+    let reordered = reorder_runs(line, model, costs, readings);
+    rotate_line(line, reordered.as_deref(), model, costs, readings).or(reordered)
+}
+
+/// The line's runs reversed, or `None` when it reads best as it is.
+fn reorder_runs(
+    line: &str,
+    model: &dyn WordModel,
+    costs: &Costs,
+    readings: &Readings,
+) -> Option<String> {
     let reordered = readings.best(line, model, costs)?;
     // A reading that the pass would reorder again by as much is not sure enough to keep (a
     // line that reads as well both ways is left as it is); one it would reorder by less is
@@ -184,6 +195,93 @@ pub fn reorder_line(
         Some(again) if again.gain >= reordered.gain => None,
         _ => Some(reordered.text),
     }
+}
+
+/// A line the extractor began inside: its last piece and its first are one word cut in two
+/// (` لوطنية التي تضر بالبيئة الجريمة … عبر ا`), because the text of the line was written
+/// from a point inside it on and then from its start. Each space is tried as that point: the
+/// line is turned round it, the word made whole, and its runs read as any line's; the
+/// likeliest reading is kept if it reads better than `reordered`, the line's best reading
+/// without turning it (the line itself when that is `None`), by the margin. A reading the
+/// pass would read otherwise once more is not kept.
+fn rotate_line(
+    line: &str,
+    reordered: Option<&str>,
+    model: &dyn WordModel,
+    costs: &Costs,
+    readings: &Readings,
+) -> Option<String> {
+    let atoms = atoms(line);
+    let (first, last) = (atoms.first()?, atoms.last()?);
+    if atoms.len() < 3
+        || atoms.len() > MAX_ATOMS
+        || first.kind != Kind::Word
+        || last.kind != Kind::Word
+        || !joins(last.text, first.text, model)
+    {
+        return None;
+    }
+    let numbers_apart = readings.numbers_apart;
+    let base_line = reordered.unwrap_or(line);
+    let base = reads(base_line, model, costs, numbers_apart)?;
+    // Readings are compared by how the model reads them, which only means something between
+    // readings of the same words: the line's, with the cut word whole (a reading that glues
+    // two words together escapes the pair between them).
+    let words = words_in(line) - 1;
+    // The line turned at each space, read as it is; where the extractor may have begun a
+    // run (two spaces, a tatweel edge, a number beside a word) of a line read better
+    // reversed, also with its runs reversed: a line begun inside is a line of runs too, and
+    // searching every turn costs too much.
+    let mut turns: Vec<(f64, String)> = Vec::new();
+    for (k, atom) in atoms.iter().enumerate().skip(1).filter(|(_, a)| a.gap > 0) {
+        let prev = &atoms[k - 1];
+        let marked = atom.gap > 1
+            || ends_with_tatweel(prev.text)
+            || starts_with_tatweel(atom.text)
+            || prev.kind != atom.kind;
+        // A run boundary that nothing marks is a pair of words the model does not expect
+        // together; a pair it does expect is read on as it is.
+        if !marked && model.follows(&token_key(prev.text), &token_key(atom.text)) > 0.0 {
+            continue;
+        }
+        let at = atom.text.as_ptr() as usize - line.as_ptr() as usize;
+        let turned = format!("{}{}", line[at..].trim_end(), line[..at].trim());
+        let reversed = (marked && reordered.is_some())
+            .then(|| reorder_runs(&turned, model, costs, readings))
+            .flatten();
+        for reading in [Some(turned), reversed].into_iter().flatten() {
+            if words_in(&reading) == words {
+                if let Some(score) = reads(&reading, model, costs, numbers_apart) {
+                    turns.push((score, reading));
+                }
+            }
+        }
+    }
+    // The likeliest turn the pass would leave as it is.
+    turns.sort_by(|a, b| b.0.total_cmp(&a.0));
+    turns
+        .into_iter()
+        .take_while(|(score, _)| *score > base + costs.margin)
+        .map(|(_, reading)| reading)
+        .find(|reading| reorder_runs(reading, model, costs, readings).is_none())
+}
+
+/// How many words, numbers and Latin runs a line has.
+fn words_in(line: &str) -> usize {
+    atoms(line).iter().filter(|a| a.kind != Kind::Punct).count()
+}
+
+/// How well the model reads a line as it is: every pair of neighbours and its two ends, as
+/// the search scores them. `None` for a line too long to search.
+fn reads(line: &str, model: &dyn WordModel, costs: &Costs, numbers_apart: bool) -> Option<f64> {
+    let atoms = split_unknown_words(atoms(line), model);
+    if atoms.is_empty() || atoms.len() > MAX_ATOMS {
+        return None;
+    }
+    let search = Search::new(&atoms, model, costs, numbers_apart);
+    let n = atoms.len();
+    let pairs: f64 = (1..n).map(|i| search.pair(i - 1, i, true)).sum();
+    Some(search.start(0) + pairs + search.end(n - 1, n.checked_sub(2)))
 }
 
 fn best_reading(
@@ -202,16 +300,7 @@ fn best_reading(
     if atoms.len() < 2 || atoms.len() > MAX_ATOMS {
         return None;
     }
-    let mut search = Search {
-        atoms: &atoms,
-        model,
-        costs,
-        keys: vec![OnceCell::new(); atoms.len()],
-        junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
-        reversed: false,
-        weighing: false,
-        numbers_apart,
-    };
+    let mut search = Search::new(&atoms, model, costs, numbers_apart);
     let (as_is, (mut score, mut runs)) = search.best_reversal()?;
     if score <= as_is + costs.margin {
         return None;
@@ -367,19 +456,27 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
         // A tatweel between two letters stretches one word across the line's width: what a
         // justifier draws as one piece is no two runs glued together.
         let stretched = atom.text.trim_matches(TATWEEL).contains(TATWEEL);
-        if known || stretched || atom.text.chars().count() < 4 {
+        if known || atom.text.chars().count() < 4 {
             out.push(Atom { known, ..atom });
             continue;
         }
         let mut best: Option<((usize, i64), usize)> = None;
         for (at, c) in atom.text.char_indices().skip(1) {
             let (left, right) = atom.text.split_at(at);
-            if ends_with_tatweel(left) || is_diacritic(c) {
+            if ends_with_tatweel(left) || starts_with_tatweel(right) || is_diacritic(c) {
                 continue;
             }
             let (kl, kr) = (model.known(left), model.known(right));
             let short = |s: &str| token_key(s).chars().count() <= 2;
-            if !((kl && (kr || short(right))) || (kr && short(left))) {
+            // A stretched word is split only where a piece of a letter or two, unstretched,
+            // was glued to it.
+            let split = if stretched {
+                (kr && short(left) && !left.contains(TATWEEL))
+                    || (kl && short(right) && !right.contains(TATWEEL))
+            } else {
+                (kl && (kr || short(right))) || (kr && short(left))
+            };
+            if !split {
                 continue;
             }
             let score = (
@@ -478,7 +575,25 @@ struct Search<'s, 'a> {
 /// A reading of a line: its runs in output order, each a range of atoms.
 type Runs = Vec<(usize, usize)>;
 
-impl Search<'_, '_> {
+impl<'s, 'a> Search<'s, 'a> {
+    fn new(
+        atoms: &'s [Atom<'a>],
+        model: &'s dyn WordModel,
+        costs: &'s Costs,
+        numbers_apart: bool,
+    ) -> Search<'s, 'a> {
+        Search {
+            atoms,
+            model,
+            costs,
+            keys: vec![OnceCell::new(); atoms.len()],
+            junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
+            reversed: false,
+            weighing: false,
+            numbers_apart,
+        }
+    }
+
     fn key(&self, i: usize) -> Option<u32> {
         *self.keys[i].get_or_init(|| self.model.token_id(&token_key(self.atoms[i].text)))
     }
@@ -906,6 +1021,21 @@ mod tests {
                 assert!((search.score_of(&runs) - score).abs() < 1e-9, "{line}");
             }
         }
+    }
+
+    #[test]
+    fn a_line_begun_inside_is_turned_round_its_cut_word() {
+        // As written from `لمؤتمر` on, then from the line's start: `ا` + `لمؤتمر` is one word.
+        assert_eq!(
+            reorder(" لمؤتمر أن يعقد دورته الثانية عشرة في فيينا وقرر ا").as_deref(),
+            Some("وقرر المؤتمر أن يعقد دورته الثانية عشرة في فيينا")
+        );
+        // The same with the runs of each part written left to right, a number a run of its own.
+        assert_eq!(
+            reorder("ــدة في المادة   وقرر المؤتمر  من الاتفاقية    12أن يعقد دورته الجديـــ")
+                .as_deref(),
+            Some("وقرر المؤتمر أن يعقد دورته الجديـــــدة في المادة 12 من الاتفاقية")
+        );
     }
 
     #[test]
