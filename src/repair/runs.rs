@@ -246,9 +246,11 @@ fn rotate_line(
         }
         let at = atom.text.as_ptr() as usize - line.as_ptr() as usize;
         let turned = format!("{}{}", line[at..].trim_end(), line[..at].trim());
+        // Its best reading, whose stability is checked only if it is chosen.
         let reversed = (marked && reordered.is_some())
-            .then(|| reorder_runs(&turned, model, costs, readings))
-            .flatten();
+            .then(|| readings.best(&turned, model, costs))
+            .flatten()
+            .map(|reading| reading.text);
         for reading in [Some(turned), reversed].into_iter().flatten() {
             if words_in(&reading) == words {
                 if let Some(score) = reads(&reading, model, costs, numbers_apart) {
