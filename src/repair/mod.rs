@@ -224,10 +224,10 @@ struct Memo {
 type LinesSeen = FxHashMap<(Damage, bool, String), (String, Vec<Pass>)>;
 
 impl Memo {
-    /// The readings for a round that reads `text`, made when a round first needs them: a
-    /// clean document never does, and is not read once more for its numbers.
-    fn readings(&self, text: &str) -> &runs::Readings {
-        let numbers_apart = !digits::are_reversed(text);
+    /// The readings for a round whose text shows `damage`, made when a round first needs
+    /// them: a clean document never does.
+    fn readings(&self, damage: Damage) -> &runs::Readings {
+        let numbers_apart = !damage.reversed_digits;
         self.readings[usize::from(numbers_apart)].get_or_init(|| runs::Readings::new(numbers_apart))
     }
 
@@ -252,7 +252,7 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
     if !damage.any() {
         return Repaired::unchanged(extracted);
     }
-    let readings = memo.readings(extracted);
+    let readings = memo.readings(damage);
     let mut lines: Vec<Line> = Vec::new();
     let mut start = 0;
     for (number, raw) in (1..).zip(extracted.split_inclusive('\n')) {
