@@ -33,6 +33,14 @@ fn first_word(line: &str) -> Option<(usize, &str)> {
     (len > 0).then(|| (lead + len, &rest[..len]))
 }
 
+/// Whether `line` starts with the rest of a word that `before`, the line above it, ends with.
+pub(crate) fn continues(before: &str, line: &str, model: &dyn WordModel) -> bool {
+    match (last_word(before), first_word(line)) {
+        (Some((_, left)), Some((_, right))) => joins(left, right, model),
+        _ => false,
+    }
+}
+
 pub(crate) fn join_across_lines(
     lines: &mut [Line],
     model: &dyn WordModel,
@@ -61,8 +69,16 @@ pub(crate) fn join_across_lines(
         }
         // Lines the run-order pass would read otherwise once joined are left as they are, so
         // that repairing the repaired text changes nothing.
-        if reorder_line(&joined, model, costs, readings).is_some()
-            || reorder_line(&rest, model, costs, readings).is_some()
+        let joined_continues = i > 0 && continues(&lines[i - 1].text, &joined, model);
+        if reorder_line(&joined, !joined_continues, model, costs, readings).is_some()
+            || reorder_line(
+                &rest,
+                !continues(&joined, &rest, model),
+                model,
+                costs,
+                readings,
+            )
+            .is_some()
         {
             continue;
         }
@@ -103,6 +119,14 @@ pub(crate) fn join_pieces(line: &str, model: &dyn WordModel) -> String {
 mod tests {
     use super::*;
     use crate::repair::model::CORPUS_MODEL;
+
+    #[test]
+    fn a_line_continues_the_word_the_line_before_cut() {
+        let m = &*CORPUS_MODEL;
+        assert!(continues("وقرر المؤتمر أن يعقد دورته ا", "لمقبلة في فيينا", m));
+        assert!(!continues("وقرر المؤتمر أن يعقد دورته", "المقبلة في فيينا", m));
+        assert!(!continues("", "لمقبلة في فيينا", m));
+    }
 
     fn line(text: &str) -> Line<'static> {
         Line {

@@ -219,9 +219,9 @@ struct Memo {
     lines: Mutex<LinesSeen>,
 }
 
-/// A line as a round met it, under the damage the round saw and the way it read numbers, and
-/// what its passes made of it.
-type LinesSeen = FxHashMap<(Damage, bool, String), (String, Vec<Pass>)>;
+/// A line as a round met it, under the damage the round saw, the way it read numbers and
+/// whether the line continues the one before, and what its passes made of it.
+type LinesSeen = FxHashMap<(Damage, bool, bool, String), (String, Vec<Pass>)>;
 
 impl Memo {
     /// The readings for a round whose text shows `damage`, made when a round first needs
@@ -267,12 +267,23 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
         });
         start += raw.len();
     }
-    // The passes of one line read that line alone, so the lines of a long document are
-    // repaired on every thread at once (a corpus is often one long document and a few short).
+    // Whether each line starts with the rest of a word the line before cut: such a line is
+    // no line begun inside (see `runs::reorder_line`).
+    let continued: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            damage.visual_order
+                && i > 0
+                && cut_words::continues(&lines[i - 1].text, &lines[i].text, model)
+        })
+        .collect();
+    // The passes of one line read that line (and whether it continues the line before)
+    // alone, so the lines of a long document are repaired on every thread at once (a corpus
+    // is often one long document and a few short).
     lines
         .par_iter_mut()
+        .zip(continued.par_iter())
         .with_min_len(LINES_PER_TASK)
-        .for_each(|line| {
+        .for_each(|(line, &continued)| {
             // First, so that the other passes read the words as meant. Outside what is
             // remembered of a line: the map is learned again each round.
             if damage.glyphs {
@@ -286,6 +297,7 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
                     ..damage
                 },
                 readings.numbers_apart(),
+                continued,
                 line.text.clone(),
             );
             let remembered = memo.lines().get(&key).cloned();
@@ -298,7 +310,7 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
                 }
                 None => {
                     let before = line.passes.len();
-                    line_passes(line, damage, model, costs, readings);
+                    line_passes(line, continued, damage, model, costs, readings);
                     let passes = line.passes[before..].to_vec();
                     memo.lines().insert(key, (line.text.clone(), passes));
                 }
@@ -311,9 +323,11 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
     Repaired::from_lines(extracted, lines)
 }
 
-/// The passes that read one line alone, in their order.
+/// The passes that read one line alone, in their order; `continued` when the line starts
+/// with the rest of a word the line before cut.
 fn line_passes(
     line: &mut Line,
+    continued: bool,
     damage: Damage,
     model: &dyn WordModel,
     costs: &Costs,
@@ -333,7 +347,7 @@ fn line_passes(
     }
     if damage.visual_order {
         let reordered = may_be_visual(&line.text)
-            .then(|| runs::reorder_line(&line.text, model, costs, readings))
+            .then(|| runs::reorder_line(&line.text, !continued, model, costs, readings))
             .flatten();
         if let Some(reordered) = reordered {
             line.apply(Pass::RunOrder, reordered);

@@ -169,14 +169,20 @@ impl Readings {
     }
 }
 
-/// The line with its runs in logical order, or `None` when it reads best as it is.
+/// The line with its runs in logical order, or `None` when it reads best as it is. A line
+/// may have been begun inside (see [`rotate_line`]) when `may_turn`: not when it starts with
+/// the rest of a word the line before cut, which explains its first piece.
 pub fn reorder_line(
     line: &str,
+    may_turn: bool,
     model: &dyn WordModel,
     costs: &Costs,
     readings: &Readings,
 ) -> Option<String> {
     let reordered = reorder_runs(line, model, costs, readings);
+    if !may_turn {
+        return reordered;
+    }
     rotate_line(line, reordered.as_deref(), model, costs, readings).or(reordered)
 }
 
@@ -952,6 +958,7 @@ mod tests {
     fn reorder(line: &str) -> Option<String> {
         reorder_line(
             line,
+            true,
             &*CORPUS_MODEL,
             &Costs::default(),
             &Readings::default(),
