@@ -123,8 +123,16 @@ mod tests {
     #[test]
     fn a_line_continues_the_word_the_line_before_cut() {
         let m = &*CORPUS_MODEL;
-        assert!(continues("وقرر المؤتمر أن يعقد دورته ا", "لمقبلة في فيينا", m));
-        assert!(!continues("وقرر المؤتمر أن يعقد دورته", "المقبلة في فيينا", m));
+        assert!(continues(
+            "وقرر المؤتمر أن يعقد دورته ا",
+            "لمقبلة في فيينا",
+            m
+        ));
+        assert!(!continues(
+            "وقرر المؤتمر أن يعقد دورته",
+            "المقبلة في فيينا",
+            m
+        ));
         assert!(!continues("", "لمقبلة في فيينا", m));
     }
 
