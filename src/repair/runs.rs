@@ -8,7 +8,9 @@
 //! reverse order, the [`WordModel`] likes best; the line as it is competes with it and wins
 //! ties. A cut costs more where nothing marks a run boundary (a single space) than where
 //! something does (two spaces, a tatweel edge, a digit glued to a letter, a comma glued to the
-//! next word). Words cut at a run boundary are joined again when the join is a known word.
+//! next word). Words cut at a run boundary are joined again when the join is a known word. A
+//! line whose last piece and first piece are one word was begun inside, and is turned round
+//! the point where its text began before it is read ([`rotate_line`]).
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -205,7 +207,8 @@ fn reorder_runs(
 
 /// A line the extractor began inside: its last piece and its first are one word cut in two
 /// (` لوطنية التي تضر بالبيئة الجريمة … عبر ا`), because the text of the line was written
-/// from a point inside it on and then from its start. Each space is tried as that point: the
+/// from a point inside it on and then from its start. Each space that something marks, or
+/// whose pair of words the model does not expect together, is tried as that point: the
 /// line is turned round it, the word made whole, and its runs read as any line's; the
 /// likeliest reading is kept if it reads better than `reordered`, the line's best reading
 /// without turning it (the line itself when that is `None`), by the margin. A reading the
@@ -462,7 +465,8 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
         }
         let known = model.known(atom.text);
         // A tatweel between two letters stretches one word across the line's width: what a
-        // justifier draws as one piece is no two runs glued together.
+        // justifier draws as one piece is no two runs glued together (but a piece of a letter
+        // or two may have been glued to it, see below).
         let stretched = atom.text.trim_matches(TATWEEL).contains(TATWEEL);
         if known || atom.text.chars().count() < 4 {
             out.push(Atom { known, ..atom });
