@@ -219,9 +219,9 @@ struct Memo {
     lines: Mutex<LinesSeen>,
 }
 
-/// A line as a round met it, under the damage the round saw, the way it read numbers and
-/// whether the line continues the one before, and what its passes made of it.
-type LinesSeen = FxHashMap<(Damage, bool, bool, String), (String, Vec<Pass>)>;
+/// A line as a round met it, under the damage the round saw (which says how it read numbers)
+/// and whether the line continues the one before, and what its passes made of it.
+type LinesSeen = FxHashMap<(Damage, bool, String), (String, Vec<Pass>)>;
 
 impl Memo {
     /// The readings for a round whose text shows `damage`, made when a round first needs
@@ -296,7 +296,6 @@ fn repair_once(extracted: &str, model: &dyn WordModel, costs: &Costs, memo: &Mem
                     glyphs: false,
                     ..damage
                 },
-                readings.numbers_apart(),
                 continued,
                 line.text.clone(),
             );

@@ -149,11 +149,6 @@ impl Readings {
         }
     }
 
-    /// Whether these are the readings of a text whose numbers are runs of their own.
-    pub fn numbers_apart(&self) -> bool {
-        self.numbers_apart
-    }
-
     fn best(&self, line: &str, model: &dyn WordModel, costs: &Costs) -> Option<Reading> {
         if let Some(reading) = self.lock().get(line) {
             return reading.clone();
