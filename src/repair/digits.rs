@@ -7,6 +7,7 @@
 
 use std::sync::LazyLock;
 
+use memchr::memmem;
 use regex::Regex;
 
 /// A number in Arabic-Indic (or Eastern Arabic-Indic) digits, with the separators a number
@@ -20,24 +21,39 @@ fn is_zero(c: char) -> bool {
 
 /// Whether the document's Arabic-Indic numbers are written backwards.
 pub fn are_reversed(text: &str) -> bool {
+    // Only a number with a zero at one end counts, so the search starts from the zeros (most
+    // documents have few, or none in these digits) and reads the digits around each. A
+    // number's separators end its parts: `١٠/٢` is ten over two.
+    let bytes = text.as_bytes();
+    let mut zeros: Vec<usize> = ZEROS
+        .iter()
+        .flat_map(|zero| memmem::find_iter(bytes, zero.as_bytes()))
+        .collect();
+    zeros.sort_unstable();
     let (mut leading, mut trailing) = (0usize, 0usize);
-    for number in NUMBER.find_iter(text) {
-        // Each part between separators is one number (`١٠/٢` is ten over two).
-        for part in number.as_str().split(|c: char| !c.is_numeric()) {
-            let mut digits = part.chars();
-            let (Some(first), Some(last)) = (digits.next(), part.chars().next_back()) else {
-                continue;
-            };
-            if part.chars().count() < 2 {
-                continue;
-            }
-            leading += usize::from(is_zero(first));
-            trailing += usize::from(is_zero(last));
+    let mut counted = 0;
+    for at in zeros {
+        if at < counted {
+            continue; // a zero of the part just counted
         }
+        let part = super::text::run_around(text, at, is_indic_digit);
+        counted = part.end;
+        let part = &text[part];
+        if part.chars().nth(1).is_none() {
+            continue;
+        }
+        leading += usize::from(part.starts_with(is_zero));
+        trailing += usize::from(part.ends_with(is_zero));
     }
     // Three numbers with a leading zero, and more of them than with a trailing one: a
     // document in order has almost none (a time `٠٩:٣٠`, a code).
     leading >= 3 && leading > 2 * trailing
+}
+
+const ZEROS: [&str; 2] = ["٠", "۰"];
+
+fn is_indic_digit(c: char) -> bool {
+    matches!(c, '٠'..='٩' | '۰'..='۹')
 }
 
 /// The line with each Arabic-Indic number written the other way round.
@@ -71,5 +87,18 @@ mod tests {
         ));
         // Too few numbers to tell.
         assert!(!are_reversed("البند ٠٥ من جدول الأعمال"));
+    }
+
+    #[test]
+    fn each_part_of_a_number_counts_once() {
+        // Parts between separators, in either system of Arabic-Indic digits.
+        assert!(are_reversed("في ٠١/٠٢/۰۳"));
+        // A part with several zeros is one number; a lone zero is none.
+        assert!(!are_reversed("٠٠١ ٠٠٢ ٠ ٠ ٠"));
+        assert!(are_reversed("٠٠١ ٠٠٢ ٠٠٣ ٠"));
+        // Trailing zeros outweigh: `٣٠٠` and `٤٠` are numbers in order.
+        assert!(!are_reversed("٠١ ٠٢ ٠٣ ٣٠٠ ٤٠"));
+        // Western digits beside them are not part of them.
+        assert!(!are_reversed("٠0١ ٠0٢ ٠0٣"));
     }
 }

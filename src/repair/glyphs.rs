@@ -87,18 +87,7 @@ fn signs(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// The Arabic word around a byte offset of a text.
 fn word_around(text: &str, at: usize) -> &str {
-    let is_arabic = super::text::is_arabic_letter;
-    let start = text[..at]
-        .char_indices()
-        .rev()
-        .take_while(|&(_, c)| is_arabic(c))
-        .last()
-        .map_or(at, |(i, _)| i);
-    let end = text[at..]
-        .char_indices()
-        .find(|&(_, c)| !is_arabic(c))
-        .map_or(text.len(), |(i, _)| at + i);
-    &text[start..end]
+    &text[super::text::run_around(text, at, super::text::is_arabic_letter)]
 }
 
 /// A letter as a font writes it: no tatweel, no vowel marks.

@@ -2,7 +2,11 @@
 //! wrong way round (`األمم` for `الأمم`, `البروتوكوالت` for `البروتوكولات`). An unknown word
 //! with an alef before a lam is put right where swapping them makes a known word.
 
+use memchr::memmem;
+use rustc_hash::FxHashSet;
+
 use super::model::WordModel;
+use super::text::{is_arabic_letter, run_around};
 
 fn is_alef(c: char) -> bool {
     matches!(c, 'ا' | 'أ' | 'إ' | 'آ')
@@ -24,6 +28,29 @@ pub fn may_be_swapped(word: &str) -> bool {
         prev = Some(c);
     }
     false
+}
+
+/// How many different words of a text (`limit` at most) [`fix_word`] puts right. The search
+/// starts from each alef written before a lam (every document is checked, and the article
+/// makes them frequent): most are the article, told by the character before the alef.
+pub fn swapped_words(text: &str, model: &dyn WordModel, limit: usize) -> usize {
+    let mut swapped = FxHashSet::default();
+    for alef_lam in ["ال", "أل", "إل", "آل"] {
+        for at in memmem::find_iter(text.as_bytes(), alef_lam.as_bytes()) {
+            let before = text[..at].chars().next_back();
+            if before.is_none_or(|c| !is_arabic_letter(c)) {
+                continue; // the article, at the start of its word
+            }
+            let word = &text[run_around(text, at, is_arabic_letter)];
+            if !swapped.contains(word) && may_be_swapped(word) && fix_word(word, model).is_some() {
+                swapped.insert(word);
+                if swapped.len() >= limit {
+                    return swapped.len();
+                }
+            }
+        }
+    }
+    swapped.len()
 }
 
 /// The word with its lam-alef put right, or `None` when it needs nothing.
@@ -62,6 +89,16 @@ mod tests {
         assert!(may_be_swapped("البروتوكوالت"));
         assert!(!may_be_swapped("والمادة"));
         assert!(!may_be_swapped("الاتفاقية"));
+    }
+
+    #[test]
+    fn a_text_counts_each_word_put_right_once() {
+        let model = &*CORPUS_MODEL;
+        let text = "الأمم األمم واألمم، البروتوكوالت الالتزام (األمم) البروتوكوالت";
+        // `األمم` twice, `واألمم` and `البروتوكوالت`; the article and a known word are not.
+        assert_eq!(swapped_words(text, model, 10), 3);
+        assert_eq!(swapped_words(text, model, 2), 2);
+        assert_eq!(swapped_words("الأمم والمادة الالتزام", model, 10), 0);
     }
 
     #[test]

@@ -390,16 +390,6 @@ impl Damage {
             lines += 1;
             visual += usize::from(shows_visual_order(line));
         }
-        // Three different words, so that one rare word repeated does not switch the pass on.
-        let mut swapped = std::collections::HashSet::new();
-        for word in text.split(|c: char| !text::is_arabic_letter(c)) {
-            if lam_alef::may_be_swapped(word) && lam_alef::fix_word(word, model).is_some() {
-                swapped.insert(word);
-                if swapped.len() == 3 {
-                    break;
-                }
-            }
-        }
         Damage {
             mirrored: brackets::is_mirrored(text),
             reversed_digits: digits::are_reversed(text),
@@ -409,7 +399,8 @@ impl Damage {
             // repaired text keeps a few lines repair could not read (3 % in the bench's
             // generated corpus), which searching again would not change.
             visual_order: visual >= 3 && visual * 10 >= lines,
-            lam_alef: swapped.len() >= 3,
+            // Three different words, so that one rare word repeated does not switch the pass on.
+            lam_alef: lam_alef::swapped_words(text, model, 3) >= 3,
             glyphs: glyphs::shows_misspellings(text),
         }
     }

@@ -21,3 +21,19 @@ pub fn ends_with_tatweel(word: &str) -> bool {
 pub fn starts_with_tatweel(word: &str) -> bool {
     word.starts_with(TATWEEL)
 }
+
+/// The byte range of the characters around byte offset `at` of a text that are `part` of one
+/// run (a word, a number): from the first of them before `at` to the last from `at` on.
+pub fn run_around(text: &str, at: usize, part: impl Fn(char) -> bool) -> std::ops::Range<usize> {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| part(c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .find(|&(_, c)| !part(c))
+        .map_or(text.len(), |(i, _)| at + i);
+    start..end
+}
