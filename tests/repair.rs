@@ -36,13 +36,16 @@ fn gold_lines_are_restored_and_logical_lines_kept() {
         serde_json::from_str(&fixture("tests/data/gold_lines_dev.json")).unwrap();
     // Each line is repaired inside a document that shows the damage of its own kind, as the
     // gold lines' documents do: the line between lines of the same document would be the same.
+    // Between two lines, a dash alone starts a paragraph, so that the blank lines around it
+    // stay even after a line that ends with a comma (the lines are no one text).
+    const APART: &str = "\n\n-\n\n";
     let context = gold
         .iter()
         .map(|g| g.raw.as_str())
         .collect::<Vec<_>>()
-        .join("\n\n");
+        .join(APART);
     let repaired = repair(&context);
-    let lines: Vec<&str> = repaired.text.split("\n\n").collect();
+    let lines: Vec<&str> = repaired.text.split(APART).collect();
     assert_eq!(lines.len(), gold.len());
     let mut restored = 0;
     let mut misses = Vec::new();
@@ -64,7 +67,7 @@ fn gold_lines_are_restored_and_logical_lines_kept() {
         println!("{miss}");
     }
     // Measured 24 of 30 (see the README).
-    assert!(restored >= 24, "{restored} of {} restored", gold.len());
+    assert!(restored >= 25, "{restored} of {} restored", gold.len());
 }
 
 #[test]

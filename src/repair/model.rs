@@ -42,6 +42,10 @@ const PREFIXES: [&str; 11] = [
 const SUFFIXES: [&str; 13] = [
     "هما", "تها", "ته", "ها", "هم", "ات", "ين", "ون", "ان", "يه", "ه", "ي", "ا",
 ];
+/// Pronouns a noun ending in a taa marbuta takes, which then writes it as a taa (`سرقة`,
+/// `سرقتها`): a word is known too when it is one of these after a taa, whose noun (of three
+/// letters at least) was seen.
+const PRONOUNS_AFTER_TAA: [&str; 8] = ["هما", "هم", "ها", "ه", "ي", "نا", "كم", "هن"];
 /// A word must be seen this often to be known.
 const KNOWN_COUNT: u32 = 2;
 
@@ -236,6 +240,13 @@ impl WordModel for CorpusModel {
             || SUFFIXES
                 .iter()
                 .any(|s| folded.strip_suffix(s).is_some_and(seen))
+            || PRONOUNS_AFTER_TAA.iter().any(|s| {
+                folded
+                    .strip_suffix(s)
+                    .and_then(|rest| rest.strip_suffix('ت'))
+                    .filter(|noun| noun.chars().count() >= 2)
+                    .is_some_and(|noun| seen(&format!("{noun}ه")))
+            })
     }
 
     fn token_id(&self, token: &str) -> Option<u32> {
@@ -409,6 +420,20 @@ mod tests {
         assert!(m.known("بالمادة"));
         assert!(!m.known("الما"));
         assert!(!m.known("ة"));
+    }
+
+    #[test]
+    fn a_noun_ending_in_taa_marbuta_is_known_with_a_pronoun() {
+        let runs = ["سرقة الأسلحة", "سرقة الأسلحة", "قة قة"];
+        let m = CorpusModel::learn(
+            runs.iter()
+                .map(|r| r.split(' ').map(token_key).collect::<Vec<_>>()),
+        );
+        assert!(m.known("سرقتها"));
+        assert!(m.known("سرقته"));
+        assert!(!m.known("سرقتكما"));
+        // A noun of two letters is no noun: a piece of a word seen twice is not made known.
+        assert!(!m.known("قتها"));
     }
 
     #[test]

@@ -237,9 +237,19 @@ fn rotate_line(
     // reversed, also with its runs reversed: a line begun inside is a line of runs too, and
     // searching every turn costs too much.
     let mut turns: Vec<(f64, String)> = Vec::new();
-    for (k, atom) in atoms.iter().enumerate().skip(1).filter(|(_, a)| a.gap > 0) {
+    for (k, atom) in atoms.iter().enumerate().skip(1) {
         let prev = &atoms[k - 1];
-        let marked = atom.gap > 1
+        // A mark that ends a part of a sentence glued to the word after it (`،صنع`): logical
+        // text writes a space there, an extractor that began a run there need not.
+        let glued_mark = atom.gap == 0
+            && atom.kind == Kind::Word
+            && prev.kind == Kind::Punct
+            && ends_sentence_part(prev.text);
+        if atom.gap == 0 && !glued_mark {
+            continue;
+        }
+        let marked = glued_mark
+            || atom.gap > 1
             || ends_with_tatweel(prev.text)
             || starts_with_tatweel(atom.text)
             || prev.kind != atom.kind;
@@ -287,7 +297,17 @@ fn reads(line: &str, model: &dyn WordModel, costs: &Costs, numbers_apart: bool) 
     let search = Search::new(&atoms, model, costs, numbers_apart);
     let n = atoms.len();
     let pairs: f64 = (1..n).map(|i| search.pair(i - 1, i, true)).sum();
-    Some(search.start(0) + pairs + search.end(n - 1, n.checked_sub(2)))
+    // A mark that ends a part of a sentence glued to the word after it is as sure a sign of a
+    // run boundary as a number glued to a word: logical text writes a space there.
+    let glued_marks = atoms
+        .windows(2)
+        .filter(|w| w[1].gap == 0 && w[1].kind == Kind::Word && w[0].kind == Kind::Punct)
+        .filter(|w| ends_sentence_part(w[0].text))
+        .count();
+    Some(
+        search.start(0) + pairs + search.end(n - 1, n.checked_sub(2))
+            - glued_marks as f64 * costs.glued_digit,
+    )
 }
 
 fn best_reading(
@@ -1043,6 +1063,12 @@ mod tests {
             reorder("ــدة في المادة   وقرر المؤتمر  من الاتفاقية    12أن يعقد دورته الجديـــ")
                 .as_deref(),
             Some("وقرر المؤتمر أن يعقد دورته الجديـــــدة في المادة 12 من الاتفاقية")
+        );
+        // Begun at a comma the extractor glued to the word after it (the cut word is a noun
+        // ending in a taa marbuta, with a pronoun).
+        assert_eq!(
+            reorder(" جمتها ونشرها،وقرر المؤتمر أن يعقد دورته في فيينا والحد من تر ").as_deref(),
+            Some("وقرر المؤتمر أن يعقد دورته في فيينا والحد من ترجمتها ونشرها،")
         );
     }
 
