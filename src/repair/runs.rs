@@ -13,7 +13,7 @@
 //! the point where its text began before it is read ([`rotate_line`]).
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
@@ -588,8 +588,9 @@ struct Search<'s, 'a> {
     costs: &'s Costs,
     /// Each atom's token number in the model, looked up when first asked.
     keys: Vec<OnceCell<Option<u32>>>,
-    /// [`Search::junction`]s asked so far, atom by atom.
-    junctions: Vec<OnceCell<f64>>,
+    /// [`Search::junction`]s asked so far, atom by atom (`NaN` for one not asked yet), made
+    /// when the first is asked: a search that reads a line as it is asks none.
+    junctions: OnceCell<Vec<Cell<f64>>>,
     /// The line is known to read better reversed: every space may be a cut.
     reversed: bool,
     /// A reading of the reversed line is being weighed: the cuts at its numbers, which the
@@ -614,7 +615,7 @@ impl<'s, 'a> Search<'s, 'a> {
             model,
             costs,
             keys: vec![OnceCell::new(); atoms.len()],
-            junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
+            junctions: OnceCell::new(),
             reversed: false,
             weighing: false,
             numbers_apart,
@@ -677,7 +678,15 @@ impl<'s, 'a> Search<'s, 'a> {
     /// run, the first of another), remembered: the search asks each many times, and the
     /// search of a reversed line asks again what the first search asked.
     fn junction(&self, i: usize, j: usize) -> f64 {
-        *self.junctions[i * self.atoms.len() + j].get_or_init(|| self.pair(i, j, false))
+        let n = self.atoms.len();
+        let cells = self
+            .junctions
+            .get_or_init(|| vec![Cell::new(f64::NAN); n * n]);
+        let cell = &cells[i * n + j];
+        if cell.get().is_nan() {
+            cell.set(self.pair(i, j, false));
+        }
+        cell.get()
     }
 
     /// The cost of a run boundary just before atom `c`.
@@ -878,7 +887,10 @@ impl<'s, 'a> Search<'s, 'a> {
         // it in the output are the atoms after e.
         let at = |s: usize, e: usize| s * (n + 1) + e;
         let mut best = vec![f64::NEG_INFINITY; (n + 1) * (n + 1)];
-        let mut back: Vec<Option<(usize, usize)>> = vec![None; (n + 1) * (n + 1)];
+        // back[at(s, e)]: where the best output ending with run s..e came from, as `at` of
+        // its run before (`NONE` for none), small so that each search clears little memory.
+        const NONE: u32 = u32::MAX;
+        let mut back: Vec<u32> = vec![NONE; (n + 1) * (n + 1)];
         for &s in &starts {
             best[at(s, n)] = self.start(s) - cuts[s];
         }
@@ -899,7 +911,7 @@ impl<'s, 'a> Search<'s, 'a> {
                     let v = current + self.junction(e - 1, s2) - cuts[s2];
                     if v > best[at(s2, s)] {
                         best[at(s2, s)] = v;
-                        back[at(s2, s)] = Some((s, e));
+                        back[at(s2, s)] = at(s, e) as u32;
                     }
                 }
             }
@@ -909,7 +921,10 @@ impl<'s, 'a> Search<'s, 'a> {
         let mut state = Some((s, e));
         while let Some((s, e)) = state {
             runs.push((s, e));
-            state = back[at(s, e)];
+            state = match back[at(s, e)] {
+                NONE => None,
+                from => Some((from as usize / (n + 1), from as usize % (n + 1))),
+            };
         }
         runs.reverse();
         Some((as_is, (total, runs)))
@@ -1035,15 +1050,10 @@ mod tests {
         ] {
             let atoms = split_unknown_words(atoms(line), &*CORPUS_MODEL);
             for (reversed, numbers_apart) in [(false, false), (true, false), (true, true)] {
+                let costs = Costs::default();
                 let search = Search {
-                    atoms: &atoms,
-                    model: &*CORPUS_MODEL,
-                    costs: &Costs::default(),
-                    keys: vec![OnceCell::new(); atoms.len()],
-                    junctions: vec![OnceCell::new(); atoms.len() * atoms.len()],
                     reversed,
-                    weighing: false,
-                    numbers_apart,
+                    ..Search::new(&atoms, &*CORPUS_MODEL, &costs, numbers_apart)
                 };
                 let (_, (score, runs)) = search.best_reversal().expect("a reading");
                 assert!((search.score_of(&runs) - score).abs() < 1e-9, "{line}");
