@@ -27,7 +27,7 @@ use model::{WordModel, CORPUS_MODEL};
 pub use runs::Costs;
 
 /// Bumped whenever a pass changes what it writes, so that indexes are rebuilt.
-const PASSES_VERSION: u32 = 8;
+const PASSES_VERSION: u32 = 9;
 
 /// Names what the stage writes: changes whenever its passes or its model do. The index's
 /// fingerprint includes it, so an index built by another repair is rebuilt.
