@@ -66,7 +66,8 @@ pub struct Costs {
     pub join: f64,
     /// A word piece with a tatweel edge next to a whole word, or at a line end.
     pub tatweel_edge: f64,
-    /// A number glued to a word, as extracted.
+    /// A number glued to a word, as extracted (and, where a turned line is read as it is, a
+    /// mark glued to the next word).
     pub glued_digit: f64,
     /// A pair with a fragment of a word in it, as extracted.
     pub fragment_pair: f64,
@@ -239,12 +240,9 @@ fn rotate_line(
     let mut turns: Vec<(f64, String)> = Vec::new();
     for (k, atom) in atoms.iter().enumerate().skip(1) {
         let prev = &atoms[k - 1];
-        // A mark that ends a part of a sentence glued to the word after it (`،صنع`): logical
-        // text writes a space there, an extractor that began a run there need not.
-        let glued_mark = atom.gap == 0
-            && atom.kind == Kind::Word
-            && prev.kind == Kind::Punct
-            && ends_sentence_part(prev.text);
+        // An extractor that began a run at a mark glued to the next word need not have
+        // written a space there.
+        let glued_mark = mark_glued_to_word(prev, atom);
         if atom.gap == 0 && !glued_mark {
             continue;
         }
@@ -282,6 +280,15 @@ fn rotate_line(
         .find(|reading| reorder_runs(reading, model, costs, readings).is_none())
 }
 
+/// A mark that ends a part of a sentence glued to the word after it (`،صنع`), where logical
+/// text writes a space.
+fn mark_glued_to_word(mark: &Atom, word: &Atom) -> bool {
+    word.gap == 0
+        && word.kind == Kind::Word
+        && mark.kind == Kind::Punct
+        && ends_sentence_part(mark.text)
+}
+
 /// How many words, numbers and Latin runs a line has.
 fn words_in(line: &str) -> usize {
     atoms(line).iter().filter(|a| a.kind != Kind::Punct).count()
@@ -297,12 +304,11 @@ fn reads(line: &str, model: &dyn WordModel, costs: &Costs, numbers_apart: bool) 
     let search = Search::new(&atoms, model, costs, numbers_apart);
     let n = atoms.len();
     let pairs: f64 = (1..n).map(|i| search.pair(i - 1, i, true)).sum();
-    // A mark that ends a part of a sentence glued to the word after it is as sure a sign of a
-    // run boundary as a number glued to a word: logical text writes a space there.
+    // A mark glued to the next word is as sure a sign of a run boundary as a number glued to
+    // a word.
     let glued_marks = atoms
         .windows(2)
-        .filter(|w| w[1].gap == 0 && w[1].kind == Kind::Word && w[0].kind == Kind::Punct)
-        .filter(|w| ends_sentence_part(w[0].text))
+        .filter(|w| mark_glued_to_word(&w[0], &w[1]))
         .count();
     Some(
         search.start(0) + pairs + search.end(n - 1, n.checked_sub(2))
