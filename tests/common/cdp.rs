@@ -215,7 +215,9 @@ impl Chrome {
         }
     }
 
-    /// Clicks the middle of the first element `selector` matches, with the mouse.
+    /// Clicks the middle of the first element `selector` matches, with the mouse, once the
+    /// element is on top there and has stayed in place between two looks: a page still laying
+    /// itself out (a header filled in late) would move it from under the pointer.
     pub fn click(&mut self, selector: &str) {
         let quoted = serde_json::to_string(selector).unwrap();
         let at = self.wait_for(
@@ -223,7 +225,13 @@ impl Chrome {
             &format!(
                 "(() => {{ const e = document.querySelector({quoted}); if (!e) return null;
                  e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();
-                 return r.width > 0 ? [r.left + r.width / 2, r.top + r.height / 2] : null; }})()"
+                 if (r.width === 0) return null;
+                 const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                 const hit = document.elementFromPoint(x, y);
+                 if (!hit || !e.contains(hit)) return null;
+                 const at = x + ',' + y, still = window.__fahrasClickAt === at;
+                 window.__fahrasClickAt = at;
+                 return still ? [x, y] : null; }})()"
             ),
         );
         let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
