@@ -215,17 +215,18 @@ impl Chrome {
         }
     }
 
-    /// Clicks the middle of the first element `selector` matches, with the mouse, once the
-    /// element is on top there and has stayed in place between two looks: a page still laying
-    /// itself out (a header filled in late) would move it from under the pointer.
+    /// Clicks the first element `selector` matches, with the mouse, in the middle of its first
+    /// box (a link that wraps onto two lines has nothing of its own in the middle of both),
+    /// once the element is on top there and has stayed in place between two looks: a page
+    /// still laying itself out (a header filled in late) would move it from under the pointer.
     pub fn click(&mut self, selector: &str) {
         let quoted = serde_json::to_string(selector).unwrap();
         let at = self.wait_for(
             &format!("an element {selector} to click"),
             &format!(
                 "(() => {{ const e = document.querySelector({quoted}); if (!e) return null;
-                 e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();
-                 if (r.width === 0) return null;
+                 e.scrollIntoView({{block: 'center'}}); const r = e.getClientRects()[0];
+                 if (!r || r.width === 0) return null;
                  const x = r.left + r.width / 2, y = r.top + r.height / 2;
                  const hit = document.elementFromPoint(x, y);
                  if (!hit || !e.contains(hit)) return null;
