@@ -66,8 +66,8 @@ fn gold_lines_are_restored_and_logical_lines_kept() {
     for miss in &misses {
         println!("{miss}");
     }
-    // Measured 24 of 30 (see the README).
-    assert!(restored >= 25, "{restored} of {} restored", gold.len());
+    // Measured 27 of 30 (see the README).
+    assert!(restored >= 27, "{restored} of {} restored", gold.len());
 }
 
 #[test]

@@ -27,7 +27,7 @@ use model::{WordModel, CORPUS_MODEL};
 pub use runs::Costs;
 
 /// Bumped whenever a pass changes what it writes, so that indexes are rebuilt.
-const PASSES_VERSION: u32 = 9;
+const PASSES_VERSION: u32 = 10;
 
 /// Names what the stage writes: changes whenever its passes or its model do. The index's
 /// fingerprint includes it, so an index built by another repair is rebuilt.
@@ -362,9 +362,13 @@ pub fn learn_model<'a>(documents: impl IntoIterator<Item = &'a str>) -> model::C
     for text in documents {
         let damage = Damage::of(text, &model::CorpusModel::default());
         let whole = !(damage.visual_order || damage.mirrored || damage.reversed_digits);
-        let runs = if whole { &mut sure } else { &mut unsure };
         for line in text.lines() {
-            runs.extend(runs::token_runs(line, whole));
+            let runs = runs::token_runs(line, whole);
+            if whole {
+                sure.extend(runs);
+            } else {
+                unsure.push(runs);
+            }
         }
     }
     model::CorpusModel::learn_from(sure, unsure)
@@ -453,10 +457,20 @@ fn may_be_visual(line: &str) -> bool {
             if text::is_arabic_letter(p) && (text::is_digit(c) || c == '(') {
                 return true;
             }
+            // A taa marbuta or an alef maqsura ends its word: a letter right after it starts
+            // another run (`ةبـــشأن`).
+            if matches!(p, 'ة' | 'ى') && text::is_arabic_letter(c) && !is_stretch_or_mark(c) {
+                return true;
+            }
         }
         prev = Some(c);
     }
     false
+}
+
+/// A tatweel or a diacritic: what may follow the last letter of a word inside it.
+fn is_stretch_or_mark(c: char) -> bool {
+    c == text::TATWEEL || matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
 /// `text` with each Arabic word that `fix` changes replaced.
@@ -620,11 +634,14 @@ mod tests {
         assert!(!may_be_visual(
             "افتتاح الدورة، وفقا للمادة 32 من الاتفاقية: البند 1"
         ));
+        // A taa marbuta stretched, or carrying a vowel, still ends its word.
+        assert!(!may_be_visual("حالـــةـ التصديق على اتفاقيةٍ"));
         for line in [
             " افتتاح دورة المؤتمر السادسة؛ )أ(",
             "23المعني بالتعاون",
             "الحماية أيضا وأكد المؤتمر  .ومكافحته",
             "تنفيذ المادة20 من",
+            "على ةبشأن حالـ",
         ] {
             assert!(may_be_visual(line), "{line}");
         }

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::sync::{LazyLock, OnceLock};
 use thread_local::ThreadLocal;
 
+use super::text::is_arabic_letter;
 use crate::analysis::fold;
 
 /// What a repair pass needs to know of the language. The passes ask, from several threads at
@@ -92,34 +93,52 @@ impl CorpusModel {
         CorpusModel::learn_from(runs, std::iter::empty())
     }
 
-    /// A model of runs surely in logical order (`sure`) and of runs that may hold a run
-    /// boundary the extractor left unmarked (`unsure`: the runs of a damaged document). Each
-    /// pair of an unsure run counts once less than it was seen: a pair seen in one line only
-    /// is that line's own evidence, and a model that kept it would find every damaged line
-    /// likeliest as extracted, boundaries and all. So the line being read is left out of
-    /// what the model knows of it (leave-one-out), while pairs that other lines show stay.
+    /// A model of runs surely in logical order (`sure`) and of the lines of damaged documents
+    /// (`unsure`: each line as its runs, which may hold a run boundary the extractor left
+    /// unmarked). Each pair of an unsure run counts once less than it was seen: a pair seen in
+    /// one line only is that line's own evidence, and a model that kept it would find every
+    /// damaged line likeliest as extracted, boundaries and all. So the line being read is left
+    /// out of what the model knows of it (leave-one-out), while pairs that other lines show
+    /// stay. And the pieces of a word a damaged line cuts in two (`المنظّ` … `مـــة`) are no
+    /// words: counted, they would make every such cut look like two known words side by side.
     pub fn learn_from(
         sure: impl IntoIterator<Item = Vec<String>>,
-        unsure: impl IntoIterator<Item = Vec<String>>,
+        unsure: impl IntoIterator<Item = Vec<Vec<String>>>,
     ) -> CorpusModel {
         let mut model = CorpusModel::default();
-        let mut unsure_pairs: HashMap<(u32, u32), u32> = HashMap::default();
-        for (run, sure) in sure
-            .into_iter()
-            .map(|r| (r, true))
-            .chain(unsure.into_iter().map(|r| (r, false)))
-        {
+        for run in sure {
             let ids: Vec<u32> = run.iter().map(|t| model.id(t)).collect();
             for &id in &ids {
                 model.counts[id as usize] += 1;
             }
-            let pairs = if sure {
-                &mut model.pairs
-            } else {
-                &mut unsure_pairs
-            };
             for pair in ids.windows(2) {
-                *pairs.entry((pair[0], pair[1])).or_default() += 1;
+                *model.pairs.entry((pair[0], pair[1])).or_default() += 1;
+            }
+        }
+        let sure_counts = model.counts.clone();
+        let sure_ids = model.ids.clone();
+        let sure_seen = |token: &str| {
+            sure_ids
+                .get(token)
+                .map_or(0, |&id| sure_counts[id as usize])
+        };
+        let mut unsure_pairs: HashMap<(u32, u32), u32> = HashMap::default();
+        for line in unsure {
+            let pieces = cut_pieces(&line, sure_seen);
+            for (r, run) in line.iter().enumerate() {
+                let ids: Vec<Option<u32>> = run
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| (!pieces.contains(&(r, k))).then(|| model.id(t)))
+                    .collect();
+                for &id in ids.iter().flatten() {
+                    model.counts[id as usize] += 1;
+                }
+                for pair in ids.windows(2) {
+                    if let [Some(a), Some(b)] = *pair {
+                        *unsure_pairs.entry((a, b)).or_default() += 1;
+                    }
+                }
             }
         }
         for (pair, count) in unsure_pairs {
@@ -327,12 +346,45 @@ impl WordModel for CorpusModel {
     }
 }
 
+/// The places (run, token) of a damaged line's tokens that are pieces of one word cut in two:
+/// two words of the line the clean text never shows, which written together (in either order,
+/// as a reversed line may hold them) make a word it shows.
+fn cut_pieces(line: &[Vec<String>], sure_seen: impl Fn(&str) -> u32) -> Vec<(usize, usize)> {
+    let unseen: Vec<((usize, usize), &str)> = line
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| {
+            run.iter()
+                .enumerate()
+                .map(move |(k, t)| ((r, k), t.as_str()))
+        })
+        .filter(|(_, t)| t.chars().all(is_arabic_letter) && sure_seen(t) == 0)
+        .collect();
+    let mut pieces = Vec::new();
+    let mut joined = String::new();
+    for (i, &(at, left)) in unseen.iter().enumerate() {
+        for &(other, right) in &unseen[i + 1..] {
+            let whole = [(left, right), (right, left)].iter().any(|(a, b)| {
+                joined.clear();
+                joined.push_str(a);
+                joined.push_str(b);
+                sure_seen(&joined) >= KNOWN_COUNT
+            });
+            if whole {
+                pieces.extend([at, other]);
+            }
+        }
+    }
+    pieces
+}
+
 /// A model that remembers which words it was asked about: the passes ask about the same
 /// words of a document again and again. One per document; each thread that repairs its lines
 /// remembers on its own, so that no thread waits for another.
 pub struct Remembering<'m> {
     model: &'m dyn WordModel,
     known: ThreadLocal<RefCell<HashMap<String, bool>>>,
+    seen: ThreadLocal<RefCell<HashMap<String, u32>>>,
 }
 
 impl<'m> Remembering<'m> {
@@ -340,6 +392,7 @@ impl<'m> Remembering<'m> {
         Remembering {
             model,
             known: ThreadLocal::new(),
+            seen: ThreadLocal::new(),
         }
     }
 }
@@ -364,7 +417,13 @@ impl WordModel for Remembering<'_> {
     }
 
     fn seen(&self, word: &str) -> u32 {
-        self.model.seen(word)
+        let cache = self.seen.get_or_default();
+        if let Some(&seen) = cache.borrow().get(word) {
+            return seen;
+        }
+        let seen = self.model.seen(word);
+        cache.borrow_mut().insert(word.to_owned(), seen);
+        seen
     }
 
     fn nearest(&self, word: &str, most: usize) -> Vec<String> {
@@ -401,8 +460,11 @@ mod tests {
                 .collect()
         };
         let sure = runs(&["المادة من الاتفاقية"]);
-        let once = CorpusModel::learn_from(sure.clone(), runs(&["تنفيذ المادة"]));
-        let twice = CorpusModel::learn_from(sure, runs(&["تنفيذ المادة", "تنفيذ المادة"]));
+        let lines = |texts: &[&str]| -> Vec<Vec<Vec<String>>> {
+            runs(texts).into_iter().map(|run| vec![run]).collect()
+        };
+        let once = CorpusModel::learn_from(sure.clone(), lines(&["تنفيذ المادة"]));
+        let twice = CorpusModel::learn_from(sure, lines(&["تنفيذ المادة", "تنفيذ المادة"]));
         // Seen in one line only, the pair is that line's own: as good as never seen.
         assert_eq!(
             once.follows("تنفيذ", "الماده"),
@@ -412,6 +474,21 @@ mod tests {
         // Sure runs count every pair, and the words of every run are counted.
         assert!(once.follows("من", "الاتفاقيه") > 0.0);
         assert_eq!(once.seen("تنفيذ"), 1);
+    }
+
+    #[test]
+    fn the_pieces_of_a_word_a_damaged_line_cuts_are_no_words() {
+        let run = |text: &str| text.split(' ').map(token_key).collect::<Vec<_>>();
+        let sure = vec![run("الجريمة المنظمة عبر الوطنية"); 2];
+        // A line of a damaged document that wrote `المنظ|مة` in two runs, the second first.
+        let line = vec![run("مة عبر الوطنية"), run("الجريمة المنظ")];
+        let model = CorpusModel::learn_from(sure, vec![line.clone(), line]);
+        assert_eq!(model.seen("المنظ"), 0);
+        assert_eq!(model.seen("مة"), 0);
+        // The whole words of the same line are counted, and their pairs.
+        assert_eq!(model.seen("عبر"), 4);
+        assert!(model.follows("مه", "عبر") <= 0.0);
+        assert!(model.follows("عبر", "الوطنيه") > 0.0);
     }
 
     #[test]

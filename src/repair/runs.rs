@@ -13,7 +13,7 @@
 //! the point where its text began before it is read ([`rotate_line`]).
 
 use std::borrow::Cow;
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
@@ -334,13 +334,14 @@ fn best_reading(
     }
     let mut search = Search::new(&atoms, model, costs, numbers_apart);
     let (as_is, (mut score, mut runs)) = search.best_reversal()?;
-    if score <= as_is + costs.margin {
+    if score <= as_is + costs.margin && !search.holds_cut_word() {
         return None;
     }
-    // The line reads better reversed: its runs may then begin at any space, so the search is
-    // made again with every space a possible cut. What that reading gains is weighed by the
-    // costs of the first search: that a reversed line's numbers are runs of their own is no
-    // sign that a line is reversed.
+    // The line reads better reversed, or holds the pieces of a word in reverse order, which
+    // logical text never does: its runs may then begin at any space, so the search is made
+    // again with every space a possible cut. What that reading gains is weighed by the costs
+    // of the first search: that a reversed line's numbers are runs of their own is no sign
+    // that a line is reversed.
     search.reversed = true;
     if let Some((_, (_, again_runs))) = search.best_reversal() {
         search.weighing = true;
@@ -348,6 +349,9 @@ fn best_reading(
         if again > as_is + costs.margin && again_runs != runs {
             (score, runs) = (again, again_runs);
         }
+    }
+    if score <= as_is + costs.margin {
+        return None;
     }
     Some(Reading {
         text: turn_label(&marks_after_letters(&search.render(&runs))),
@@ -478,13 +482,66 @@ pub fn token_runs(line: &str, whole: bool) -> Vec<Vec<String>> {
 /// Splits an unknown word in two where both halves are known, or one is and the other is a
 /// short fragment: two runs written without a space between them (`السادسةالدورة`).
 fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<Atom<'a>> {
+    // The words of the line that may be the other piece of a cut word: short, stretched at an
+    // edge, or unknown (a whole known word joined to a piece is mostly a word and a suffix).
+    // Both asked only for a line with an unknown word of four letters or more.
+    let pieces: OnceCell<Vec<usize>> = OnceCell::new();
+    let pieces = || {
+        pieces.get_or_init(|| {
+            (0..atoms.len())
+                .filter(|&j| {
+                    let atom = &atoms[j];
+                    atom.kind == Kind::Word
+                        && (letters(atom.text) <= 3
+                            || starts_with_tatweel(atom.text)
+                            || ends_with_tatweel(atom.text)
+                            || !model.known(atom.text))
+                })
+                .collect::<Vec<usize>>()
+        })
+    };
+    let words: OnceCell<Vec<usize>> = OnceCell::new();
+    let words = || {
+        words.get_or_init(|| {
+            (0..atoms.len())
+                .filter(|&j| atoms[j].kind == Kind::Word)
+                .collect::<Vec<usize>>()
+        })
+    };
     let mut out = Vec::with_capacity(atoms.len());
-    for atom in atoms {
+    for (i, atom) in atoms.iter().enumerate() {
+        let atom = atom.clone();
         if atom.kind != Kind::Word {
             out.push(atom);
             continue;
         }
         let known = model.known(atom.text);
+        // Whether `piece` and another word of the line (of `among`) make a word, as `known`
+        // asks, or (when `whole`) a word the model has seen whole.
+        let joined = RefCell::new(String::new());
+        let completes = |piece: &str, among: &[usize], whole: bool| {
+            let word = |a: &str, b: &str| {
+                let mut w = joined.borrow_mut();
+                w.clear();
+                w.push_str(a);
+                w.push_str(b);
+                if whole {
+                    model.seen(&w) >= 2
+                } else {
+                    model.known(&w)
+                }
+            };
+            among.iter().any(|&j| {
+                let other = atoms[j].text;
+                j != i && (word(piece, other) || word(other, piece))
+            })
+        };
+        // A piece of a word the line cut in two (`المنظّ` … `مـــة`) is no two runs glued
+        // together: with its other piece, wherever the line holds it, it is a known word.
+        if !known && atom.text.chars().count() >= 4 && completes(atom.text, pieces(), false) {
+            out.push(atom);
+            continue;
+        }
         // A tatweel between two letters stretches one word across the line's width: what a
         // justifier draws as one piece is no two runs glued together (but a piece of a letter
         // or two may have been glued to it, see below).
@@ -520,6 +577,28 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
                 best = Some((score, at));
             }
         }
+        // Two pieces of two cut words glued together (`ي` of `الجنســــاني` and `لمنظور` of
+        // `المنظور`, as `يلمنظور`): each makes a word seen whole with another piece of the line.
+        if best.is_none() && !stretched {
+            best = atom
+                .text
+                .char_indices()
+                .skip(1)
+                .filter(|&(_, c)| !is_diacritic(c) && c != TATWEEL)
+                .map(|(at, _)| at)
+                .find(|&at| {
+                    // The longer piece with a piece of the line, the shorter (often a letter
+                    // of ending) with any word of it.
+                    let (left, right) = atom.text.split_at(at);
+                    let (long, short) = if letters(left) >= letters(right) {
+                        (left, right)
+                    } else {
+                        (right, left)
+                    };
+                    completes(long, pieces(), true) && completes(short, words(), true)
+                })
+                .map(|at| ((0, 0), at));
+        }
         match best {
             Some((_, at)) => {
                 let (left, right) = atom.text.split_at(at);
@@ -540,6 +619,13 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
         }
     }
     out
+}
+
+/// How many letters a word has, without its tatweels and diacritics.
+fn letters(word: &str) -> usize {
+    word.chars()
+        .filter(|&c| c != TATWEEL && !is_diacritic(c))
+        .count()
 }
 
 fn is_diacritic(c: char) -> bool {
@@ -573,6 +659,14 @@ fn joins_known(
     if ends_with_tatweel(left) && starts_with_tatweel(right) {
         return true;
     }
+    // A taa marbuta and an alef maqsura end a word: nothing is written after them (`ة` +
+    // `مـــة` is no `همه`, whatever folding makes of it).
+    if left
+        .trim_end_matches(|c| is_diacritic(c) || c == TATWEEL)
+        .ends_with(['ة', 'ى'])
+    {
+        return false;
+    }
     // A conjunction or preposition of one letter before a known word is written apart on
     // purpose (`و تقرير` is no cut word), or moved there by a reading; either way not joined.
     if is_one_letter_particle(left) && right_known() {
@@ -594,6 +688,10 @@ struct Search<'s, 'a> {
     costs: &'s Costs,
     /// Each atom's token number in the model, looked up when first asked.
     keys: Vec<OnceCell<Option<u32>>>,
+    /// Each atom's token as the pairs into it and out of it read it (see
+    /// [`Search::key_before`], [`Search::key_after`]), looked up when first asked.
+    keys_before: Vec<OnceCell<Option<u32>>>,
+    keys_after: Vec<OnceCell<Option<u32>>>,
     /// [`Search::junction`]s asked so far, atom by atom (`NaN` for one not asked yet), made
     /// when the first is asked: a search that reads a line as it is asks none.
     junctions: OnceCell<Vec<Cell<f64>>>,
@@ -621,6 +719,8 @@ impl<'s, 'a> Search<'s, 'a> {
             model,
             costs,
             keys: vec![OnceCell::new(); atoms.len()],
+            keys_before: vec![OnceCell::new(); atoms.len()],
+            keys_after: vec![OnceCell::new(); atoms.len()],
             junctions: OnceCell::new(),
             reversed: false,
             weighing: false,
@@ -633,14 +733,7 @@ impl<'s, 'a> Search<'s, 'a> {
     }
 
     fn is_fragment(&self, atom: &Atom) -> bool {
-        atom.kind == Kind::Word
-            && !atom.known
-            && atom
-                .text
-                .chars()
-                .filter(|&c| c != TATWEEL && !is_diacritic(c))
-                .count()
-                <= 3
+        atom.kind == Kind::Word && !atom.known && letters(atom.text) <= 3
     }
 
     /// The score of atom `j` written right after atom `i`; `raw` when they are neighbours in
@@ -659,9 +752,7 @@ impl<'s, 'a> Search<'s, 'a> {
             if raw && b.gap == 0 {
                 return 0.0; // a word this pass split: as extracted, it is one word
             }
-            if !(raw || (a.known && b.known))
-                && joins_known(a.text, b.text, || a.known, || b.known, self.model)
-            {
+            if !raw && self.joins_at(i, j) {
                 return self.costs.join;
             }
         }
@@ -677,7 +768,102 @@ impl<'s, 'a> Search<'s, 'a> {
         {
             score -= self.costs.glued_digit;
         }
-        score + self.model.follows_ids(self.key(i), self.key(j))
+        score
+            + self
+                .model
+                .follows_ids(self.key_after(i), self.key_before(j))
+    }
+
+    /// The token a pair into atom `j` scores: a piece that begins a word the line cut in two
+    /// (`المنظّ` of `المنظّ` … `مـــة`) is read as that word, which is what follows the word
+    /// before it (`الجريمـــة المنظّمـــة`).
+    fn key_before(&self, j: usize) -> Option<u32> {
+        *self.keys_before[j].get_or_init(|| self.whole_word(j, true).or_else(|| self.key(j)))
+    }
+
+    /// The token a pair out of atom `i` scores: a piece that ends a cut word (`ة` of `حالـــ`
+    /// … `ة`) is read as that word (`حالـــة التـــصديق`).
+    fn key_after(&self, i: usize) -> Option<u32> {
+        *self.keys_after[i].get_or_init(|| self.whole_word(i, false).or_else(|| self.key(i)))
+    }
+
+    /// Whether the line holds a word cut in two with its second piece written first and other
+    /// atoms between them (`مـــة عـــبر … المنظّ`): the sign of runs written in reverse order.
+    fn holds_cut_word(&self) -> bool {
+        (2..self.atoms.len()).any(|j| {
+            let first = &self.atoms[j];
+            first.kind == Kind::Word
+                && (ends_with_tatweel(first.text) || !first.known)
+                && (0..j - 1).any(|i| {
+                    let second = &self.atoms[i];
+                    let open = starts_with_tatweel(second.text) || !second.known;
+                    let short = letters(first.text) >= 2 && letters(second.text) <= 3;
+                    second.kind == Kind::Word && (open || short) && self.joins_at(j, i)
+                })
+        })
+    }
+
+    /// The token of the likeliest word that atom `i`, a piece open on that side (unknown, or
+    /// stretched by a tatweel there), makes with another piece of the line: the piece first
+    /// when `first`. A known word lengthened by a piece of one letter is no such word (any
+    /// word takes a letter of ending: `التقريـر` + `يُ`).
+    fn whole_word(&self, i: usize, first: bool) -> Option<u32> {
+        let piece = &self.atoms[i];
+        let stretched = |atom: &Atom, at_end: bool| {
+            if at_end {
+                ends_with_tatweel(atom.text)
+            } else {
+                starts_with_tatweel(atom.text)
+            }
+        };
+        // A whole word closed on that side is no piece; a conjunction or preposition of one
+        // letter is a word of its own.
+        let closed = piece.known && !stretched(piece, first);
+        if piece.kind != Kind::Word || closed || is_one_letter_particle(piece.text) {
+            return None;
+        }
+        let long = letters(piece.text) >= 2;
+        let mut best: Option<((bool, u32), Option<u32>)> = None;
+        for (j, other) in self.atoms.iter().enumerate() {
+            if j == i || other.kind != Kind::Word {
+                continue;
+            }
+            let (left, right) = if first { (i, j) } else { (j, i) };
+            // The other piece is open too, or short beside a piece of two letters or more.
+            let open = stretched(other, !first) || !other.known;
+            if !(open || (long && letters(other.text) <= 3)) || !self.joins_at(left, right) {
+                continue;
+            }
+            let word = format!("{}{}", self.atoms[left].text, self.atoms[right].text);
+            let rank = (open, self.model.seen(&word));
+            if best.is_none_or(|(r, _)| rank > r) {
+                best = Some((rank, self.model.token_id(&token_key(&word))));
+            }
+        }
+        best.and_then(|(_, key)| key)
+    }
+
+    /// Whether atom `j`, written after atom `i` where they are not neighbours as extracted,
+    /// ends the word `i` begins (what [`Search::pair`] scores as a join).
+    fn joins_at(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.atoms[i], &self.atoms[j]);
+        if a.kind != Kind::Word || b.kind != Kind::Word {
+            return false;
+        }
+        if (ends_with_tatweel(a.text) && starts_with_tatweel(b.text))
+            || (!(a.known && b.known)
+                && joins_known(a.text, b.text, || a.known, || b.known, self.model))
+        {
+            return true;
+        }
+        // A word cut in three, whose last two pieces were glued together in reverse order
+        // (`المن` … `مةظّ`, `مة` written before `ظّ`): `b` and the piece glued before it end
+        // the word `a` begins.
+        let glued = j
+            .checked_sub(1)
+            .map(|k| &self.atoms[k])
+            .filter(|c| b.gap == 0 && c.kind == Kind::Word && !b.known && i + 1 != j);
+        glued.is_some_and(|c| self.model.known(&format!("{}{}{}", a.text, b.text, c.text)))
     }
 
     /// [`Search::pair`] of two atoms that are not neighbours as extracted (the last atom of a
@@ -955,9 +1141,7 @@ impl<'s, 'a> Search<'s, 'a> {
                         !number_and_word || before.text == "و"
                     } else {
                         slash
-                            || (before.kind == Kind::Word
-                                && atom.kind == Kind::Word
-                                && joins(before.text, atom.text, self.model))
+                            || self.joins_at(p, i)
                             || (atom.kind == Kind::Punct && closes(atom.text))
                             || (before.kind == Kind::Punct && opens(before.text))
                             || (before.text == "و" && atom.kind == Kind::Number)
@@ -1095,6 +1279,66 @@ mod tests {
         // A tatweel that starts a piece, and one between two numbers, stay where they are.
         assert_eq!(attach_lone_tatweels("من ــادية"), "من ــادية");
         assert_eq!(attach_lone_tatweels("١٢ ـ ١٥"), "١٢ ـ ١٥");
+    }
+
+    #[test]
+    fn nothing_is_joined_after_a_taa_marbuta() {
+        // Folded, the join would be a known word (`همه`, a pronoun with a suffix).
+        assert!(CORPUS_MODEL.known("ةمـــة"));
+        assert!(!joins("ة", "مـــة", &*CORPUS_MODEL));
+        assert!(joins("حالـــ", "ة", &*CORPUS_MODEL));
+    }
+
+    #[test]
+    fn two_pieces_of_two_cut_words_glued_together_are_split_apart() {
+        // `ي` ends `الجنســــاني` and `لمنظور` is `المنظور` without its `ا`.
+        let line = "الفريق المعني   يلمنظور الجنســــان تعميم مراعاة ا";
+        let split = split_unknown_words(atoms(line), &*CORPUS_MODEL);
+        let texts: Vec<&str> = split.iter().map(|a| a.text).collect();
+        assert!(texts.windows(2).any(|w| w == ["ي", "لمنظور"]), "{texts:?}");
+        // A piece that makes a word with another piece of the line stays whole.
+        let split = split_unknown_words(atoms("مـــة عـــبر الجريمـــة المنظّ"), &*CORPUS_MODEL);
+        assert!(split.iter().any(|a| a.text == "المنظّ"));
+    }
+
+    #[test]
+    fn a_line_holding_a_word_cut_in_reverse_order_is_read_reversed() {
+        // `الجريمة المنظّمة عبر الوطنية` in two runs, cut inside `المنظّمة`, the second run
+        // written first: no pair of the line is unlikely enough on its own to turn it.
+        let out =
+            reorder("مة عبر الوطنية وتنفيذ اتفاقية الأمم المتحدة لمكافحة الجريمة المنظّ").unwrap();
+        assert_eq!(
+            out,
+            "وتنفيذ اتفاقية الأمم المتحدة لمكافحة الجريمة المنظّمة عبر الوطنية"
+        );
+    }
+
+    #[test]
+    fn pieces_of_a_cut_word_are_read_as_the_word_and_show_the_line_reversed() {
+        let costs = Costs::default();
+        let line = "مـــة عـــبر الوطنيـــة وتنفيذ الجريمـــة المنظّ";
+        let pieces = split_unknown_words(atoms(line), &*CORPUS_MODEL);
+        let search = Search::new(&pieces, &*CORPUS_MODEL, &costs, false);
+        assert!(search.holds_cut_word());
+        // The pair into `المنظّ` is the pair into `المنظّمة`; the pair out of it its own.
+        let piece = pieces.iter().position(|a| a.text == "المنظّ").unwrap();
+        let whole = CORPUS_MODEL.token_id(&token_key("المنظمة"));
+        assert!(whole.is_some());
+        assert_eq!(search.key_before(piece), whole);
+        assert_eq!(search.key_after(piece), search.key(piece));
+        // The same words in logical order hold no word cut in two.
+        let logical = split_unknown_words(
+            atoms("وتنفيذ الجريمـــة المنظّمـــة عـــبر الوطنيـــة"),
+            &*CORPUS_MODEL,
+        );
+        assert!(!Search::new(&logical, &*CORPUS_MODEL, &costs, false).holds_cut_word());
+    }
+
+    #[test]
+    fn a_word_cut_in_three_is_made_whole() {
+        // `المنظّمة` as `المن` and `ظّمة` written `مةظّ` (its two runs glued, the second first).
+        let out = reorder("مةظّ لمكافحة الجريمة المن   اتفاقية الأمم المتحدة").unwrap();
+        assert_eq!(out, "اتفاقية الأمم المتحدة لمكافحة الجريمة المنظّمة");
     }
 
     #[test]
