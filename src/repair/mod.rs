@@ -459,18 +459,14 @@ fn may_be_visual(line: &str) -> bool {
             }
             // A taa marbuta or an alef maqsura ends its word: a letter right after it starts
             // another run (`ةبـــشأن`).
-            if matches!(p, 'ة' | 'ى') && text::is_arabic_letter(c) && !is_stretch_or_mark(c) {
+            let inside_word = c == text::TATWEEL || text::is_diacritic(c);
+            if matches!(p, 'ة' | 'ى') && text::is_arabic_letter(c) && !inside_word {
                 return true;
             }
         }
         prev = Some(c);
     }
     false
-}
-
-/// A tatweel or a diacritic: what may follow the last letter of a word inside it.
-fn is_stretch_or_mark(c: char) -> bool {
-    c == text::TATWEEL || matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
 /// `text` with each Arabic word that `fix` changes replaced.

@@ -397,15 +397,24 @@ impl<'m> Remembering<'m> {
     }
 }
 
+/// The answer this thread remembers for `word`, asked of the model the first time.
+fn remember<T: Copy + Send>(
+    cache: &ThreadLocal<RefCell<HashMap<String, T>>>,
+    word: &str,
+    ask: impl FnOnce() -> T,
+) -> T {
+    let cache = cache.get_or_default();
+    if let Some(&answer) = cache.borrow().get(word) {
+        return answer;
+    }
+    let answer = ask();
+    cache.borrow_mut().insert(word.to_owned(), answer);
+    answer
+}
+
 impl WordModel for Remembering<'_> {
     fn known(&self, word: &str) -> bool {
-        let cache = self.known.get_or_default();
-        if let Some(&known) = cache.borrow().get(word) {
-            return known;
-        }
-        let known = self.model.known(word);
-        cache.borrow_mut().insert(word.to_owned(), known);
-        known
+        remember(&self.known, word, || self.model.known(word))
     }
 
     fn token_id(&self, token: &str) -> Option<u32> {
@@ -417,13 +426,7 @@ impl WordModel for Remembering<'_> {
     }
 
     fn seen(&self, word: &str) -> u32 {
-        let cache = self.seen.get_or_default();
-        if let Some(&seen) = cache.borrow().get(word) {
-            return seen;
-        }
-        let seen = self.model.seen(word);
-        cache.borrow_mut().insert(word.to_owned(), seen);
-        seen
+        remember(&self.seen, word, || self.model.seen(word))
     }
 
     fn nearest(&self, word: &str, most: usize) -> Vec<String> {

@@ -20,7 +20,9 @@ use regex::Regex;
 use rustc_hash::FxHashMap;
 
 use super::model::{token_key, WordModel};
-use super::text::{ends_with_tatweel, is_arabic_letter, is_digit, starts_with_tatweel, TATWEEL};
+use super::text::{
+    ends_with_tatweel, is_arabic_letter, is_diacritic, is_digit, starts_with_tatweel, TATWEEL,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -480,7 +482,9 @@ pub fn token_runs(line: &str, whole: bool) -> Vec<Vec<String>> {
 }
 
 /// Splits an unknown word in two where both halves are known, or one is and the other is a
-/// short fragment: two runs written without a space between them (`السادسةالدورة`).
+/// short fragment: two runs written without a space between them (`السادسةالدورة`); or where
+/// each half makes a word with another piece of the line. A piece of a word the line cut in
+/// two stays whole.
 fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<Atom<'a>> {
     // The words of the line that may be the other piece of a cut word: short, stretched at an
     // edge, or unknown (a whole known word joined to a piece is mostly a word and a suffix).
@@ -508,6 +512,7 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
                 .collect::<Vec<usize>>()
         })
     };
+    let joined = RefCell::new(String::new());
     let mut out = Vec::with_capacity(atoms.len());
     for (i, atom) in atoms.iter().enumerate() {
         let atom = atom.clone();
@@ -518,7 +523,6 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
         let known = model.known(atom.text);
         // Whether `piece` and another word of the line (of `among`) make a word, as `known`
         // asks, or (when `whole`) a word the model has seen whole.
-        let joined = RefCell::new(String::new());
         let completes = |piece: &str, among: &[usize], whole: bool| {
             let word = |a: &str, b: &str| {
                 let mut w = joined.borrow_mut();
@@ -626,10 +630,6 @@ fn letters(word: &str) -> usize {
     word.chars()
         .filter(|&c| c != TATWEEL && !is_diacritic(c))
         .count()
-}
-
-fn is_diacritic(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
 /// A conjunction or preposition of one letter, which is a word of its own.

@@ -7,6 +7,11 @@ pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{065F}' | '\u{0670}'..='\u{06D3}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
 }
 
+/// The diacritics (harakat, shadda, sukun, the dagger alef) written over or under a letter.
+pub fn is_diacritic(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
+
 /// Digits of the three systems a document may use.
 pub fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
