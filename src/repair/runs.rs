@@ -14,10 +14,12 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
+use std::hash::{Hash, Hasher};
 use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
+use thread_local::ThreadLocal;
 
 use super::model::{token_key, WordModel};
 use super::text::{
@@ -129,6 +131,25 @@ pub struct Readings {
     found: Mutex<FxHashMap<String, Option<Reading>>>,
     /// The document's numbers are runs of their own (see [`Readings::new`]).
     numbers_apart: bool,
+    splits: Splits,
+}
+
+/// Where [`split_unknown_words`] split each unknown word (`None`: nowhere), by the word and
+/// the words of its line, which decide it: every turn of a line holds the same words, and the
+/// search reads many. Kept per thread, under a 64-bit hash of both.
+#[derive(Default)]
+struct Splits(ThreadLocal<RefCell<FxHashMap<u64, Option<usize>>>>);
+
+impl Splits {
+    fn remember(&self, key: u64, decide: impl FnOnce() -> Option<usize>) -> Option<usize> {
+        let cache = self.0.get_or_default();
+        if let Some(&at) = cache.borrow().get(&key) {
+            return at;
+        }
+        let at = decide();
+        cache.borrow_mut().insert(key, at);
+        at
+    }
 }
 
 /// A line's best reading with its runs reversed, and how much better than the line as it is
@@ -149,6 +170,7 @@ impl Readings {
         Readings {
             found: Mutex::default(),
             numbers_apart,
+            splits: Splits::default(),
         }
     }
 
@@ -156,7 +178,7 @@ impl Readings {
         if let Some(reading) = self.lock().get(line) {
             return reading.clone();
         }
-        let reading = best_reading(line, model, costs, self.numbers_apart);
+        let reading = best_reading(line, model, costs, self.numbers_apart, &self.splits);
         self.lock().insert(line.to_owned(), reading.clone());
         reading
     }
@@ -228,9 +250,8 @@ fn rotate_line(
     {
         return None;
     }
-    let numbers_apart = readings.numbers_apart;
     let base_line = reordered.unwrap_or(line);
-    let base = reads(base_line, model, costs, numbers_apart)?;
+    let base = reads(base_line, model, costs, readings)?;
     // Readings are compared by how the model reads them, which only means something between
     // readings of the same words: the line's, with the cut word whole (a reading that glues
     // two words together escapes the pair between them).
@@ -267,7 +288,7 @@ fn rotate_line(
             .map(|reading| reading.text);
         for reading in [Some(turned), reversed].into_iter().flatten() {
             if words_in(&reading) == words {
-                if let Some(score) = reads(&reading, model, costs, numbers_apart) {
+                if let Some(score) = reads(&reading, model, costs, readings) {
                     turns.push((score, reading));
                 }
             }
@@ -298,12 +319,12 @@ fn words_in(line: &str) -> usize {
 
 /// How well the model reads a line as it is: every pair of neighbours and its two ends, as
 /// the search scores them. `None` for a line too long to search.
-fn reads(line: &str, model: &dyn WordModel, costs: &Costs, numbers_apart: bool) -> Option<f64> {
-    let atoms = split_unknown_words(atoms(line), model);
+fn reads(line: &str, model: &dyn WordModel, costs: &Costs, readings: &Readings) -> Option<f64> {
+    let atoms = split_unknown_words(atoms(line), model, &readings.splits);
     if atoms.is_empty() || atoms.len() > MAX_ATOMS {
         return None;
     }
-    let search = Search::new(&atoms, model, costs, numbers_apart);
+    let search = Search::new(&atoms, model, costs, readings.numbers_apart);
     let n = atoms.len();
     let pairs: f64 = (1..n).map(|i| search.pair(i - 1, i, true)).sum();
     // A mark glued to the next word is as sure a sign of a run boundary as a number glued to
@@ -323,6 +344,7 @@ fn best_reading(
     model: &dyn WordModel,
     costs: &Costs,
     numbers_apart: bool,
+    splits: &Splits,
 ) -> Option<Reading> {
     let line = &*attach_lone_tatweels(line);
     // Splitting only adds atoms, so a line too long to search is left before the model is asked.
@@ -330,7 +352,7 @@ fn best_reading(
     if atoms.len() > MAX_ATOMS {
         return None;
     }
-    let atoms = split_unknown_words(atoms, model);
+    let atoms = split_unknown_words(atoms, model, splits);
     if atoms.len() < 2 || atoms.len() > MAX_ATOMS {
         return None;
     }
@@ -485,7 +507,11 @@ pub fn token_runs(line: &str, whole: bool) -> Vec<Vec<String>> {
 /// short fragment: two runs written without a space between them (`السادسةالدورة`); or where
 /// each half makes a word with another piece of the line. A piece of a word the line cut in
 /// two stays whole.
-fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<Atom<'a>> {
+fn split_unknown_words<'a>(
+    atoms: Vec<Atom<'a>>,
+    model: &dyn WordModel,
+    splits: &Splits,
+) -> Vec<Atom<'a>> {
     // The words of the line that may be the other piece of a cut word: short, stretched at an
     // edge, or unknown (a whole known word joined to a piece is mostly a word and a suffix).
     // Both asked only for a line with an unknown word of four letters or more.
@@ -512,6 +538,18 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
                 .collect::<Vec<usize>>()
         })
     };
+    // The words of the line, in an order of their own: what, besides the word, decides where
+    // it splits.
+    let line_words = OnceCell::new();
+    let line_words = || {
+        *line_words.get_or_init(|| {
+            let mut texts: Vec<&str> = words().iter().map(|&j| atoms[j].text).collect();
+            texts.sort_unstable();
+            let mut hasher = FxHasher::default();
+            texts.hash(&mut hasher);
+            hasher.finish()
+        })
+    };
     let joined = RefCell::new(String::new());
     let mut out = Vec::with_capacity(atoms.len());
     for (i, atom) in atoms.iter().enumerate() {
@@ -521,6 +559,10 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
             continue;
         }
         let known = model.known(atom.text);
+        if known || atom.text.chars().count() < 4 {
+            out.push(Atom { known, ..atom });
+            continue;
+        }
         // Whether `piece` and another word of the line (of `among`) make a word, as `known`
         // asks, or (when `whole`) a word the model has seen whole.
         let completes = |piece: &str, among: &[usize], whole: bool| {
@@ -540,71 +582,27 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
                 j != i && (word(piece, other) || word(other, piece))
             })
         };
-        // A piece of a word the line cut in two (`المنظّ` … `مـــة`) is no two runs glued
-        // together: with its other piece, wherever the line holds it, it is a known word.
-        if !known && atom.text.chars().count() >= 4 && completes(atom.text, pieces(), false) {
-            out.push(atom);
-            continue;
-        }
-        // A tatweel between two letters stretches one word across the line's width: what a
-        // justifier draws as one piece is no two runs glued together (but a piece of a letter
-        // or two may have been glued to it, see below).
-        let stretched = atom.text.trim_matches(TATWEEL).contains(TATWEEL);
-        if known || atom.text.chars().count() < 4 {
-            out.push(Atom { known, ..atom });
-            continue;
-        }
-        let mut best: Option<((usize, i64), usize)> = None;
-        for (at, c) in atom.text.char_indices().skip(1) {
-            let (left, right) = atom.text.split_at(at);
-            if ends_with_tatweel(left) || starts_with_tatweel(right) || is_diacritic(c) {
-                continue;
+        let decide = || {
+            // A piece of a word the line cut in two (`المنظّ` … `مـــة`) is no two runs glued
+            // together: with its other piece, wherever the line holds it, it is a known word.
+            if completes(atom.text, pieces(), false) {
+                return None;
             }
-            let (kl, kr) = (model.known(left), model.known(right));
-            let short = |s: &str| token_key(s).chars().count() <= 2;
-            // A stretched word is split only where a piece of a letter or two, unstretched,
-            // was glued to it.
-            let split = if stretched {
-                (kr && short(left) && !left.contains(TATWEEL))
-                    || (kl && short(right) && !right.contains(TATWEEL))
-            } else {
-                (kl && (kr || short(right))) || (kr && short(left))
-            };
-            if !split {
-                continue;
-            }
-            let score = (
-                usize::from(kl) + usize::from(kr),
-                -(left.len() as i64 - right.len() as i64).abs(),
-            );
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, at));
-            }
-        }
-        // Two pieces of two cut words glued together (`ي` of `الجنســــاني` and `لمنظور` of
-        // `المنظور`, as `يلمنظور`): each makes a word seen whole with another piece of the line.
-        if best.is_none() && !stretched {
-            best = atom
-                .text
-                .char_indices()
-                .skip(1)
-                .filter(|&(_, c)| !is_diacritic(c) && c != TATWEEL)
-                .map(|(at, _)| at)
-                .find(|&at| {
-                    // The longer piece with a piece of the line, the shorter (often a letter
-                    // of ending) with any word of it.
-                    let (left, right) = atom.text.split_at(at);
-                    let (long, short) = if letters(left) >= letters(right) {
-                        (left, right)
-                    } else {
-                        (right, left)
-                    };
-                    completes(long, pieces(), true) && completes(short, words(), true)
-                })
-                .map(|at| ((0, 0), at));
-        }
-        match best {
-            Some((_, at)) => {
+            split_point(atom.text, model, |left, right| {
+                // The longer piece with a piece of the line, the shorter (often a letter of
+                // ending) with any word of it.
+                let (long, short) = if letters(left) >= letters(right) {
+                    (left, right)
+                } else {
+                    (right, left)
+                };
+                completes(long, pieces(), true) && completes(short, words(), true)
+            })
+        };
+        let mut hasher = FxHasher::default();
+        (line_words(), atom.text).hash(&mut hasher);
+        match splits.remember(hasher.finish(), decide) {
+            Some(at) => {
                 let (left, right) = atom.text.split_at(at);
                 out.push(Atom {
                     kind: Kind::Word,
@@ -623,6 +621,62 @@ fn split_unknown_words<'a>(atoms: Vec<Atom<'a>>, model: &dyn WordModel) -> Vec<A
         }
     }
     out
+}
+
+/// Where an unknown word of four letters or more splits into two runs glued together, if
+/// anywhere; `pieces_of_cut_words` says whether two halves are the pieces of two cut words
+/// the line holds the rest of.
+fn split_point(
+    word: &str,
+    model: &dyn WordModel,
+    pieces_of_cut_words: impl Fn(&str, &str) -> bool,
+) -> Option<usize> {
+    // A tatweel between two letters stretches one word across the line's width: what a
+    // justifier draws as one piece is no two runs glued together (but a piece of a letter
+    // or two may have been glued to it, see below).
+    let stretched = word.trim_matches(TATWEEL).contains(TATWEEL);
+    let mut best: Option<((usize, i64), usize)> = None;
+    for (at, c) in word.char_indices().skip(1) {
+        let (left, right) = word.split_at(at);
+        if ends_with_tatweel(left) || starts_with_tatweel(right) || is_diacritic(c) {
+            continue;
+        }
+        let (kl, kr) = (model.known(left), model.known(right));
+        let short = |s: &str| token_key(s).chars().count() <= 2;
+        // A stretched word is split only where a piece of a letter or two, unstretched,
+        // was glued to it.
+        let split = if stretched {
+            (kr && short(left) && !left.contains(TATWEEL))
+                || (kl && short(right) && !right.contains(TATWEEL))
+        } else {
+            (kl && (kr || short(right))) || (kr && short(left))
+        };
+        if !split {
+            continue;
+        }
+        let score = (
+            usize::from(kl) + usize::from(kr),
+            -(left.len() as i64 - right.len() as i64).abs(),
+        );
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, at));
+        }
+    }
+    // Two pieces of two cut words glued together (`ي` of `الجنســــاني` and `لمنظور` of
+    // `المنظور`, as `يلمنظور`): each makes a word seen whole with another piece of the line.
+    if best.is_none() && !stretched {
+        best = word
+            .char_indices()
+            .skip(1)
+            .filter(|&(_, c)| !is_diacritic(c) && c != TATWEEL)
+            .map(|(at, _)| at)
+            .find(|&at| {
+                let (left, right) = word.split_at(at);
+                pieces_of_cut_words(left, right)
+            })
+            .map(|at| ((0, 0), at));
+    }
+    best.map(|(_, at)| at)
 }
 
 /// How many letters a word has, without its tatweels and diacritics.
@@ -1238,7 +1292,7 @@ mod tests {
             "ــادية عند وضـ ــانية والاقتصـ",
             " مــن ٣٠، أن يتم تنفيذ المادة  ٥٥/٢٥رت الجمعية العامة، في قرارها قــرَّ ",
         ] {
-            let atoms = split_unknown_words(atoms(line), &*CORPUS_MODEL);
+            let atoms = split_unknown_words(atoms(line), &*CORPUS_MODEL, &Splits::default());
             for (reversed, numbers_apart) in [(false, false), (true, false), (true, true)] {
                 let costs = Costs::default();
                 let search = Search {
@@ -1293,11 +1347,15 @@ mod tests {
     fn two_pieces_of_two_cut_words_glued_together_are_split_apart() {
         // `ي` ends `الجنســــاني` and `لمنظور` is `المنظور` without its `ا`.
         let line = "الفريق المعني   يلمنظور الجنســــان تعميم مراعاة ا";
-        let split = split_unknown_words(atoms(line), &*CORPUS_MODEL);
+        let split = split_unknown_words(atoms(line), &*CORPUS_MODEL, &Splits::default());
         let texts: Vec<&str> = split.iter().map(|a| a.text).collect();
         assert!(texts.windows(2).any(|w| w == ["ي", "لمنظور"]), "{texts:?}");
         // A piece that makes a word with another piece of the line stays whole.
-        let split = split_unknown_words(atoms("مـــة عـــبر الجريمـــة المنظّ"), &*CORPUS_MODEL);
+        let split = split_unknown_words(
+            atoms("مـــة عـــبر الجريمـــة المنظّ"),
+            &*CORPUS_MODEL,
+            &Splits::default(),
+        );
         assert!(split.iter().any(|a| a.text == "المنظّ"));
     }
 
@@ -1317,7 +1375,7 @@ mod tests {
     fn pieces_of_a_cut_word_are_read_as_the_word_and_show_the_line_reversed() {
         let costs = Costs::default();
         let line = "مـــة عـــبر الوطنيـــة وتنفيذ الجريمـــة المنظّ";
-        let pieces = split_unknown_words(atoms(line), &*CORPUS_MODEL);
+        let pieces = split_unknown_words(atoms(line), &*CORPUS_MODEL, &Splits::default());
         let search = Search::new(&pieces, &*CORPUS_MODEL, &costs, false);
         assert!(search.holds_cut_word());
         // The pair into `المنظّ` is the pair into `المنظّمة`; the pair out of it its own.
@@ -1330,6 +1388,7 @@ mod tests {
         let logical = split_unknown_words(
             atoms("وتنفيذ الجريمـــة المنظّمـــة عـــبر الوطنيـــة"),
             &*CORPUS_MODEL,
+            &Splits::default(),
         );
         assert!(!Search::new(&logical, &*CORPUS_MODEL, &costs, false).holds_cut_word());
     }
