@@ -67,7 +67,7 @@ fn stages(c: &mut Criterion) {
                 for (p, window) in plans.iter().zip(&windows) {
                     let ranked = rerank::rerank(&segments, &p.units, window.clone(), &weights)
                         .expect("second stage");
-                    assert_eq!(ranked.len(), window.len());
+                    assert_eq!(ranked.ranked.len(), window.len());
                 }
             })
         });

@@ -5,9 +5,10 @@
 //! [`PairFilter`] follows the tokenizer and [`super::FoldFilter`]. For two neighbouring words
 //! whose stems are both common ([`is_common`], the list in `data/common_stems.txt`) it emits,
 //! at the first word's position, one [`stem_pair`] for each pair of their stem candidates.
-//! It emits nothing else: the field holds only pairs. A phrase whose words each have one
-//! common stem therefore matches the stemmed phrase exactly where its pairs follow one
-//! another. (Exact forms are the second stage's, read from the `exact` field.)
+//! It emits nothing else: the field holds only pairs, with frequencies but no positions. A
+//! phrase of two words that each have one common stem therefore matches the stemmed phrase
+//! exactly where its pair is; a longer one matches only in passages holding all its pairs.
+//! (Exact forms are the second stage's, read from the stored text.)
 
 use std::collections::HashSet;
 use std::ops::Range;

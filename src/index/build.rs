@@ -415,7 +415,6 @@ fn passage_document(
         fields.order => order,
         fields.passage => passage.ordinal,
         fields.text => passage.text.as_str(),
-        fields.exact => passage.text.as_str(),
         fields.pairs => passage.text.as_str(),
         fields.words => word_count(&passage.text),
     );
@@ -606,7 +605,7 @@ mod tests {
         let analyzers = bundled_index(analysis::register);
         let one_pass = bundled_index(analysis::register_for_build);
         let (_, fields) = Fields::schema();
-        for field in [fields.text, fields.exact, fields.pairs] {
+        for field in [fields.text, fields.pairs] {
             let expected = content(&analyzers, field);
             assert!(expected.0.len() > 1000, "{} terms", expected.0.len());
             assert!(content(&one_pass, field) == expected, "{field:?} differs");

@@ -5,11 +5,11 @@ use tantivy::schema::{
     STORED, STRING,
 };
 
-use crate::analysis::{CITING_ANALYZER, FOLD_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
+use crate::analysis::{CITING_ANALYZER, PAIR_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzer changes what is indexed, so that an index
 /// built by an older fahras is rebuilt instead of being searched with the wrong terms.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Handles to the fields of one passage document.
 #[derive(Debug, Clone, Copy)]
@@ -34,12 +34,8 @@ pub struct Fields {
     pub text: Field,
     /// The passage as extracted, stored only (not indexed), for a passage repair changed.
     pub extracted: Field,
-    /// The same text indexed folded but unstemmed, which passages hold each exact form
-    /// (no frequencies or positions: the second stage only asks whether it is there), not
-    /// stored.
-    pub exact: Field,
-    /// Pairs of neighbouring common words' stems, not stored: phrases of frequent words
-    /// search these (see `analysis::PairFilter`).
+    /// Pairs of neighbouring common words' stems, with frequencies but no positions, not
+    /// stored: phrases of frequent words search these (see `analysis::PairFilter`).
     pub pairs: Field,
     /// Articles of the Convention the passage cites (`article:16`); fast, for counting.
     pub articles: Field,
@@ -89,17 +85,13 @@ impl Fields {
                     .set_stored(),
             ),
             extracted: builder.add_text_field("extracted", STORED),
-            exact: builder.add_text_field(
-                "exact",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(FOLD_ANALYZER)
-                        .set_index_option(IndexRecordOption::Basic),
-                ),
-            ),
             pairs: builder.add_text_field(
                 "pairs",
-                TextOptions::default().set_indexing_options(analyzed(PAIR_ANALYZER)),
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(PAIR_ANALYZER)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
             ),
             articles: builder.add_u64_field("articles", INDEXED | STORED | FAST),
             citing: builder.add_text_field(
@@ -141,7 +133,6 @@ impl Fields {
             paragraph: get("paragraph")?,
             text: get("text")?,
             extracted: get("extracted")?,
-            exact: get("exact")?,
             pairs: get("pairs")?,
             articles: get("articles")?,
             citing: get("citing")?,

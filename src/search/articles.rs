@@ -105,7 +105,7 @@ impl Engine {
         let snippets = Snippets::new(&searcher, &highlight, fields, Default::default())?;
         let mut hits = addresses
             .into_iter()
-            .map(|address| self.hit(&searcher, address, 0.0, &snippets))
+            .map(|address| self.hit_at(&searcher, address, 0.0, &snippets))
             .collect::<Result<Vec<Hit>>>()?;
         // Newest session first (no session last), then in reading order.
         hits.sort_by(|a, b| {

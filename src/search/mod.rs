@@ -217,7 +217,19 @@ impl Engine {
             collect::first_stage(segments, &plan, page.max(self.weights.window))?;
         stages.first_stage = clock.elapsed();
         let clock = Instant::now();
-        let ranked = rerank::rerank(segments, &plan.units, window, &self.weights)?;
+        let rerank::Reranked { mut ranked, forms } =
+            rerank::rerank(segments, &plan.units, window, &self.weights)?;
+        // The finalists' stored passages are read once: for the forms typed, then for the page.
+        let searcher = &segments.searcher;
+        let mut read: Vec<(DocAddress, TantivyDocument)> = Vec::new();
+        if request.offset < rerank::FINALISTS {
+            forms.finish(segments, &mut ranked, |address| {
+                let document: TantivyDocument = searcher.doc(address)?;
+                let text = Stored::text_of(&document, fields.text).unwrap_or_default();
+                read.push((address, document));
+                Ok::<String, Error>(text)
+            })?;
+        }
         stages.second_stage = clock.elapsed();
         let clock = Instant::now();
         let tally = match tally {
@@ -227,14 +239,19 @@ impl Engine {
         stages.counts = clock.elapsed();
 
         let clock = Instant::now();
-        let searcher = &segments.searcher;
         let snippets =
             snippet::Snippets::new(searcher, &*plan.highlight, fields, plan.marks.clone())?;
         let hits = ranked
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
-            .map(|(score, address)| self.hit(searcher, address, score, &snippets))
+            .map(|(score, address)| {
+                let document = match read.iter().position(|(a, _)| *a == address) {
+                    Some(i) => read.swap_remove(i).1,
+                    None => searcher.doc(address)?,
+                };
+                Ok(self.hit(Stored(document), score, &snippets))
+            })
             .collect::<Result<Vec<Hit>>>()?;
         stages.snippets = clock.elapsed();
 
@@ -254,23 +271,27 @@ impl Engine {
 }
 
 impl Engine {
-    /// A stored passage as a hit, with its snippet.
-    fn hit(
+    /// The passage at `address` as a hit, with its snippet.
+    fn hit_at(
         &self,
         searcher: &Searcher,
         address: DocAddress,
         score: Score,
         snippets: &snippet::Snippets,
     ) -> Result<Hit> {
+        Ok(self.hit(Stored(searcher.doc(address)?), score, snippets))
+    }
+
+    /// A stored passage as a hit, with its snippet.
+    fn hit(&self, stored: Stored, score: Score, snippets: &snippet::Snippets) -> Hit {
         let fields = &self.open.fields;
-        let stored = Stored(searcher.doc(address)?);
         let text = stored.text(fields.text).unwrap_or_default();
         let snippet = snippets.snippet(&text);
         let pairs = |ranges: Vec<std::ops::Range<usize>>| {
             ranges.into_iter().map(|r| [r.start, r.end]).collect()
         };
         let symbol = stored.text(fields.symbol);
-        Ok(Hit {
+        Hit {
             doc: stored.text(fields.doc).unwrap_or_default(),
             url: symbol.as_deref().map(document_url),
             symbol,
@@ -285,7 +306,7 @@ impl Engine {
             snippet_highlights: pairs(snippet.highlights),
             extracted: stored.text(fields.extracted),
             text,
-        })
+        }
     }
 }
 
@@ -294,7 +315,11 @@ struct Stored(TantivyDocument);
 
 impl Stored {
     fn text(&self, field: Field) -> Option<String> {
-        self.0
+        Stored::text_of(&self.0, field)
+    }
+
+    fn text_of(document: &TantivyDocument, field: Field) -> Option<String> {
+        document
             .get_first(field)
             .and_then(|v| v.as_str())
             .map(str::to_owned)

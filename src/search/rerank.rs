@@ -5,21 +5,31 @@
 //!
 //! A candidate's score is its first-stage score divided by the window's best, plus the
 //! weighted features, each between 0 and 1 (see [`Weights`] for how they were chosen).
+//!
+//! The forms typed are read last, from the stored text of the [`FINALISTS`] best (which the
+//! page reads anyway): an index of every folded form only for this cost its build an
+//! eighth of its time (see ARCHITECTURE.md, "Ranking").
 
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::{TokenFilter, TokenStream, Tokenizer};
 use tantivy::{DocAddress, DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::collect::Segments;
-use crate::analysis::AnalyzedToken;
+use crate::analysis::{AnalyzedToken, ArabicTokenizer, FoldFilter};
 use crate::index::Fields;
+
+/// How many of the best candidates are re-scored with the forms typed, read from their
+/// stored text: the first two pages of ten. Below them the order is the second stage's, so
+/// every page of a query agrees with every other (no passage on two pages or on none).
+pub const FINALISTS: usize = 20;
 
 /// One word of the query as the second stage reads it: the stems it matches (on the
 /// stemmed field, with positions) and the folded forms that are exact matches.
 #[derive(Debug, Clone)]
 pub struct Unit {
     stems: Vec<Term>,
-    exact: Vec<Term>,
+    exact: Vec<String>,
     /// A function word: it counts for order and phrase, not for coverage or span.
     pub(super) stopword: bool,
 }
@@ -32,7 +42,7 @@ impl Unit {
                 .iter()
                 .map(|s| Term::from_field_text(fields.text, s))
                 .collect(),
-            exact: vec![Term::from_field_text(fields.exact, &token.folded)],
+            exact: vec![token.folded.clone()],
             stopword: false,
         }
     }
@@ -320,20 +330,29 @@ fn idf(segments: &Segments, units: &[Unit], terms: &[SegmentTerms]) -> Vec<Score
         .collect()
 }
 
+/// The second stage's ranking of a window, and what its last step needs of the query.
+pub struct Reranked {
+    /// The window best first (ties: corpus order), the forms typed not yet read.
+    pub ranked: Vec<(Score, DocAddress)>,
+    pub forms: TypedForms,
+}
+
 /// Re-scores `candidates` (first-stage scores) and returns them best first (ties: corpus
-/// order).
+/// order), with everything but the forms typed ([`TypedForms::finish`] adds those).
 pub fn rerank(
     segments: &Segments,
     units: &QueryUnits,
     mut candidates: Vec<(Score, DocAddress)>,
     weights: &Weights,
-) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+) -> tantivy::Result<Reranked> {
     let units = &units.0;
     if units.is_empty() || candidates.is_empty() {
-        return Ok(candidates);
+        return Ok(Reranked {
+            ranked: candidates,
+            forms: TypedForms::default(),
+        });
     }
-    // Each stem is looked up once per segment: for its idf, then to read its postings; an
-    // exact form only in the segments that hold candidates.
+    // Each stem is looked up once per segment: for its idf, then to read its postings.
     let readers = segments.searcher.segment_readers();
     let terms = readers
         .iter()
@@ -355,21 +374,19 @@ pub fn rerank(
         .max(Score::MIN_POSITIVE);
     candidates.sort_by_key(|c| c.1);
     let mut positions: Vec<Vec<u32>> = vec![Vec::new(); units.len()];
-    let mut exact = vec![false; units.len()];
+    let exact = vec![false; units.len()];
     let mut start = 0;
     while start < candidates.len() {
         let ord = candidates[start].1.segment_ord;
         let end = start + candidates[start..].partition_point(|c| c.1.segment_ord == ord);
         let reader = &readers[ord as usize];
         let here = &terms[ord as usize];
-        let mut stems = Vec::with_capacity(units.len());
-        let mut exacts = Vec::with_capacity(units.len());
-        for (u, unit) in units.iter().enumerate() {
-            let with_positions = IndexRecordOption::WithFreqsAndPositions;
-            stems.push(open(reader, &unit.stems, &here.stems[u], with_positions)?);
-            let exact = lookup(reader, &unit.exact)?;
-            exacts.push(open(reader, &unit.exact, &exact, IndexRecordOption::Basic)?);
-        }
+        let with_positions = IndexRecordOption::WithFreqsAndPositions;
+        let mut stems = units
+            .iter()
+            .enumerate()
+            .map(|(u, unit)| open(reader, &unit.stems, &here.stems[u], with_positions))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         for candidate in &mut candidates[start..end] {
             let doc = candidate.1.doc_id;
             for u in 0..units.len() {
@@ -383,7 +400,6 @@ pub fn rerank(
                     positions[u].sort_unstable();
                     positions[u].dedup();
                 }
-                exact[u] = exacts[u].iter_mut().any(|p| advance(p, doc));
             }
             let matches = Matches {
                 positions: &positions,
@@ -395,7 +411,81 @@ pub fn rerank(
         start = end;
     }
     segments.sort_best_first(&mut candidates);
-    Ok(candidates)
+    Ok(Reranked {
+        ranked: candidates,
+        forms: TypedForms::new(units, &idf, &stopword, weights.features.exact),
+    })
+}
+
+/// The forms the query's words were typed in, folded, and what finding each adds to a
+/// passage's score: the `exact` weight times the word's share of the content words' idf
+/// (as [`features`] weighs `exact`). A passage holding a form holds its word, so the form
+/// alone decides.
+#[derive(Debug, Clone, Default)]
+pub struct TypedForms {
+    /// Per unit: its folded forms, and what finding one of them adds.
+    units: Vec<(Vec<String>, Score)>,
+}
+
+impl TypedForms {
+    fn new(units: &[Unit], idf: &[Score], stopword: &[bool], weight: Score) -> TypedForms {
+        let all_stopwords = stopword.iter().all(|&s| s);
+        let content = |u: usize| all_stopwords || !stopword[u];
+        let total: Score = (0..units.len())
+            .filter(|&u| content(u))
+            .map(|u| idf[u])
+            .sum();
+        let units = units
+            .iter()
+            .enumerate()
+            .filter(|&(u, _)| content(u) && total > 0.0 && weight > 0.0)
+            .map(|(u, unit)| (unit.exact.clone(), weight * idf[u] / total))
+            .collect();
+        TypedForms { units }
+    }
+
+    /// What the forms typed that `text` holds add to its score.
+    pub fn bonus(&self, text: &str) -> Score {
+        if self.units.is_empty() {
+            return 0.0;
+        }
+        let mut found = vec![false; self.units.len()];
+        let mut words = FoldFilter.transform(ArabicTokenizer::default());
+        let mut stream = words.token_stream(text);
+        while stream.advance() {
+            let word = &stream.token().text;
+            for (u, (forms, _)) in self.units.iter().enumerate() {
+                found[u] |= forms.iter().any(|form| form == word);
+            }
+        }
+        self.units
+            .iter()
+            .zip(found)
+            .filter(|(_, found)| *found)
+            .map(|((_, add), _)| add)
+            .sum()
+    }
+
+    /// Adds to the first [`FINALISTS`] of `ranked` what their texts (`text_of`, read once
+    /// each, in rank order) hold of the forms typed, and sorts them again; the rest keep
+    /// their place, which no finalist can fall below (a bonus is never negative).
+    pub fn finish<E>(
+        &self,
+        segments: &Segments,
+        ranked: &mut [(Score, DocAddress)],
+        mut text_of: impl FnMut(DocAddress) -> Result<String, E>,
+    ) -> Result<(), E> {
+        if self.units.is_empty() {
+            return Ok(());
+        }
+        let finalists = ranked.len().min(FINALISTS);
+        let finalists = &mut ranked[..finalists];
+        for (score, address) in finalists.iter_mut() {
+            *score += self.bonus(&text_of(*address)?);
+        }
+        segments.sort_best_first(finalists);
+        Ok(())
+    }
 }
 
 /// Moves `postings` to `doc` if it holds it; docs are asked in increasing order.
@@ -412,6 +502,32 @@ fn advance(postings: &mut SegmentPostings, doc: DocId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forms_typed_add_their_words_share_of_the_weight() {
+        let unit = |form: &str, stopword| Unit {
+            stems: Vec::new(),
+            exact: vec![form.to_owned()],
+            stopword,
+        };
+        let units = [
+            unit("الاجتماع", false),
+            unit("السادس", false),
+            unit("في", true),
+        ];
+        let (idf, stopword) = ([1.0, 3.0, 0.1], [false, false, true]);
+        let forms = TypedForms::new(&units, &idf, &stopword, 0.5);
+        // Another form of a word adds nothing; a function word never counts.
+        assert_eq!(
+            forms.bonus("عقد الفريق اجتماعه السادس في فيينا"),
+            0.5 * 3.0 / 4.0
+        );
+        // Forms are compared folded: diacritics and tatweel do not hide a form.
+        assert_eq!(forms.bonus("الاجتمـاعُ السادس"), 0.5);
+        assert_eq!(forms.bonus("اجتماعات"), 0.0);
+        let unweighted = TypedForms::new(&units, &idf, &stopword, 0.0);
+        assert_eq!(unweighted.bonus("الاجتماع السادس"), 0.0);
+    }
 
     fn of(positions: &[&[u32]], exact: &[bool]) -> Features {
         let positions: Vec<Vec<u32>> = positions.iter().map(|p| p.to_vec()).collect();
