@@ -7,8 +7,8 @@
 //! weighted features, each between 0 and 1 (see [`Weights`] for how they were chosen).
 //!
 //! The forms typed are read last, from the stored text of the [`FINALISTS`] best (which the
-//! page reads anyway): an index of every folded form only for this cost its build an
-//! eighth of its time (see ARCHITECTURE.md, "Ranking").
+//! page reads anyway): an index of every folded form only for this cost its build a
+//! seventh of its time (see ARCHITECTURE.md, "Ranking").
 
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
