@@ -151,11 +151,9 @@ pub fn features(matches: &Matches, idf: &[Score], stopword: &[bool]) -> Features
     if n == 0 {
         return Features::default();
     }
-    // A query of function words alone is taken at its word.
-    let all_stopwords = stopword.iter().all(|&s| s);
-    let content = |u: usize| all_stopwords || !stopword[u];
+    let (content, total) = content_words(idf, stopword);
+    let content = |u: usize| content[u];
     let present = |u: usize| !matches.positions[u].is_empty();
-    let total: Score = (0..n).filter(|&u| content(u)).map(|u| idf[u]).sum();
     let share = |keep: &dyn Fn(usize) -> bool| -> Score {
         if total <= 0.0 {
             return 0.0;
@@ -211,6 +209,20 @@ pub fn features(matches: &Matches, idf: &[Score], stopword: &[bool]) -> Features
         exact,
         lead,
     }
+}
+
+/// Which units are content words, and the sum of their idf, which the shares of the
+/// features divide by. A query of function words alone is taken at its word.
+fn content_words(idf: &[Score], stopword: &[bool]) -> (Vec<bool>, Score) {
+    let all_stopwords = stopword.iter().all(|&s| s);
+    let content: Vec<bool> = stopword.iter().map(|&s| all_stopwords || !s).collect();
+    let total = idf
+        .iter()
+        .zip(&content)
+        .filter(|(_, &c)| c)
+        .map(|(idf, _)| idf)
+        .sum();
+    (content, total)
 }
 
 /// The fewest consecutive positions holding a position of every list (all non-empty).
@@ -431,16 +443,11 @@ pub struct TypedForms {
 
 impl TypedForms {
     fn new(units: &[Unit], idf: &[Score], stopword: &[bool], weight: Score) -> TypedForms {
-        let all_stopwords = stopword.iter().all(|&s| s);
-        let content = |u: usize| all_stopwords || !stopword[u];
-        let total: Score = (0..units.len())
-            .filter(|&u| content(u))
-            .map(|u| idf[u])
-            .sum();
+        let (content, total) = content_words(idf, stopword);
         let units = units
             .iter()
             .enumerate()
-            .filter(|&(u, _)| content(u) && total > 0.0 && weight > 0.0)
+            .filter(|&(u, _)| content[u] && total > 0.0 && weight > 0.0)
             .map(|(u, unit)| (unit.exact.clone(), weight * idf[u] / total))
             .collect();
         TypedForms { units }
