@@ -108,6 +108,17 @@ impl Listing {
         &self.files[i].path
     }
 
+    /// The session of file `i`'s document, as loading it gives it: the manifest's, known
+    /// without reading the file, else what its repaired text says (the file is read for it;
+    /// `None` also when it cannot be read: loading it says why).
+    pub fn session(&self, i: usize) -> Option<u64> {
+        let file = &self.files[i];
+        match self.manifest.session(&file.rel) {
+            Some(session) => Some(session),
+            None => self.load(i).ok()?.0.metadata.session,
+        }
+    }
+
     /// The size of file `i` on disk now (0 if it cannot be read: loading it says why).
     pub fn size(&self, i: usize) -> u64 {
         fs::metadata(&self.files[i].path).map_or(0, |m| m.len())

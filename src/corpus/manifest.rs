@@ -66,6 +66,11 @@ impl Manifest {
         })
     }
 
+    /// The session the manifest gives `file`, if any.
+    pub fn session(&self, file: &str) -> Option<u64> {
+        self.documents.get(file)?.session
+    }
+
     /// Whether the repair stage runs on `file`: unless its entry says `repair = false`.
     pub fn repair(&self, file: &str) -> bool {
         self.documents

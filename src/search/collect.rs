@@ -681,7 +681,7 @@ impl SegmentCollector for SegmentTop {
         if self.heap.len() < self.limit {
             self.heap.push(ranked);
         } else if let Some(mut worst) = self.heap.peek_mut() {
-            // Docs come in corpus order (the index is sorted by it): an equal score never
+            // Docs come in corpus order (the build writes every segment so): an equal score never
             // displaces an earlier passage.
             if ranked.score > worst.score {
                 *worst = ranked;
