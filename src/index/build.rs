@@ -150,7 +150,7 @@ pub(super) fn build_locked(
     let skipped = corpus::check_loaded(
         corpus_dir,
         written.documents,
-        written.skipped,
+        written.skipped.into_iter().map(|(_, e)| e).collect(),
         &LoadOptions {
             skip_bad_files: options.skip_bad_files,
         },
@@ -355,13 +355,14 @@ fn plan_chunks(
     chunks
 }
 
-/// What [`write_segments`] indexed: good documents, their passages and bytes, the bad
-/// files, and the segments written, in chunk order.
+/// What [`write_segments`] (or one chunk) indexed: good documents, their passages and
+/// bytes, the bad files with their place in the listing, and the segments written.
+#[derive(Default)]
 struct Written {
     documents: usize,
     passages: u64,
     bytes: u64,
-    skipped: Vec<Error>,
+    skipped: Vec<(usize, Error)>,
     segments: Vec<WrittenSegment>,
 }
 
@@ -390,7 +391,7 @@ fn write_segments(
 ) -> Result<Written> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let mut done: Vec<(usize, Result<ChunkWritten>)> = std::thread::scope(|scope| {
+    let mut done: Vec<(usize, Result<Written>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(chunks.len()))
             .map(|_| {
                 scope.spawn(|| {
@@ -419,35 +420,18 @@ fn write_segments(
             .collect()
     });
     done.sort_unstable_by_key(|(c, _)| *c);
-    let mut written = Written {
-        documents: 0,
-        passages: 0,
-        bytes: 0,
-        skipped: Vec::new(),
-        segments: Vec::new(),
-    };
-    let mut skipped: Vec<(usize, Error)> = Vec::new();
+    let mut written = Written::default();
     for (_, chunk) in done {
         let chunk = chunk?;
         written.documents += chunk.documents;
         written.passages += chunk.passages;
         written.bytes += chunk.bytes;
         written.segments.extend(chunk.segments);
-        skipped.extend(chunk.skipped);
+        written.skipped.extend(chunk.skipped);
     }
     // Bad files are reported in file order, as a load reports them.
-    skipped.sort_unstable_by_key(|(i, _)| *i);
-    written.skipped = skipped.into_iter().map(|(_, e)| e).collect();
+    written.skipped.sort_unstable_by_key(|(i, _)| *i);
     Ok(written)
-}
-
-/// What one chunk gave: as [`Written`], its bad files with their place in the listing.
-struct ChunkWritten {
-    documents: usize,
-    passages: u64,
-    bytes: u64,
-    skipped: Vec<(usize, Error)>,
-    segments: Vec<WrittenSegment>,
 }
 
 /// The files `chunk` read, their passages sorted by place and written into segments.
@@ -457,14 +441,8 @@ fn write_chunk(
     places: &CorpusPlaces,
     fields: &Fields,
     chunk: &[usize],
-) -> Result<ChunkWritten> {
-    let mut written = ChunkWritten {
-        documents: 0,
-        passages: 0,
-        bytes: 0,
-        skipped: Vec::new(),
-        segments: Vec::new(),
-    };
+) -> Result<Written> {
+    let mut written = Written::default();
     let mut placed: Vec<(u64, TantivyDocument)> = Vec::new();
     for &i in chunk {
         match prepare(listing, places, fields, i) {
